@@ -1,0 +1,54 @@
+// Path-typed values: `~` expansion and Supervisor's existence checks of directories.
+import { dirname } from 'node:path';
+import type { ParseContext } from './context.ts';
+import { ValueProblem } from './errors.ts';
+import { pyRepr } from './python.ts';
+
+/** A file whose directory must exist (log files, pidfile): returns the `~`-expanded path. */
+export function existingDirPath(ctx: ParseContext, value: string): string {
+  const path = ctx.expandUser(value);
+  const dir = path.includes('/') ? dirname(path) : '';
+  if (dir === '' || !ctx.host || ctx.host.isDirectory(dir)) return path;
+  throw new ValueProblem(
+    `the directory ${pyRepr(dir)} of ${pyRepr(value)} does not exist`,
+    `The directory named as part of the path ${value} does not exist`,
+  );
+}
+
+/** A directory that must exist (childlogdir, [supervisord] directory). */
+export function existingDirectory(ctx: ParseContext, value: string): string {
+  const path = ctx.expandUser(value);
+  if (!ctx.host || ctx.host.isDirectory(path)) return path;
+  throw new ValueProblem(
+    `${pyRepr(value)} is not an existing directory`,
+    `${value} is not an existing directory`,
+  );
+}
+
+/** A user that must exist (name or uid); returns the text as written. */
+export function existingUser(ctx: ParseContext, value: string): string {
+  if (!ctx.host || ctx.host.userExists(value)) return value;
+  const numeric = /^\s*[+-]?\d+\s*$/.test(value);
+  throw new ValueProblem(
+    `no such user ${pyRepr(value)} on this machine`,
+    numeric ? `Invalid user id ${value}` : `Invalid user name ${value}`,
+  );
+}
+
+/** `user` or `user:group`, both of which must exist. */
+export function existingUserGroup(
+  ctx: ParseContext,
+  value: string,
+  supervisorMessage: string,
+): { user: string; group: string | null } {
+  const colon = value.indexOf(':');
+  const user = colon < 0 ? value : value.slice(0, colon);
+  const group = colon < 0 ? null : value.slice(colon + 1);
+  if (ctx.host && !ctx.host.userExists(user)) {
+    throw new ValueProblem(`no such user ${pyRepr(user)} on this machine`, supervisorMessage);
+  }
+  if (group !== null && ctx.host && !ctx.host.groupExists(group)) {
+    throw new ValueProblem(`no such group ${pyRepr(group)} on this machine`, supervisorMessage);
+  }
+  return { user, group };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*'],
+    // Child processes and sockets: give slow CI machines room, never rely on it for timing.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    benchmark: { include: ['**/bench/**/*.bench.ts'] },
+  },
+});
