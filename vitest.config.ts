@@ -6,6 +6,5 @@ export default defineConfig({
     // Child processes and sockets: give slow CI machines room, never rely on it for timing.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    benchmark: { include: ['**/bench/**/*.bench.ts'] },
   },
 });

@@ -24,7 +24,6 @@ export interface Output {
   err(text: string): void;
 }
 
-
 function summary(config: Config): string {
   const rows = [['GROUP', 'PROCESS', 'PRIORITY', 'AUTOSTART', 'COMMAND']];
   for (const g of config.groups) {

@@ -3,7 +3,14 @@ import { homedir } from 'node:os';
 import { type ConfigIssue, formatIssue, ValueProblem } from './errors.ts';
 import type { HostChecks } from './host.ts';
 import { getRawOption, type RawIni, type RawOption, type SourceLocation } from './ini-reader.ts';
-import { BadFormatError, type Expansions, MissingNameError, percentFormat } from './percent-format.ts';
+import {
+  BadFormatError,
+  type ExpansionLayers,
+  type Expansions,
+  MissingNameError,
+  mergeLayers,
+  percentFormat,
+} from './percent-format.ts';
 import { pyRepr } from './python.ts';
 import type { ConfigWarning } from './types.ts';
 
@@ -40,6 +47,8 @@ export class ParseContext {
   readonly issues: ConfigIssue[] = [];
   readonly warnings: ConfigWarning[] = [];
   readonly infos: string[] = [];
+  /** `[supervisord] environment`, merged under every program's own. */
+  globalEnvironment: Readonly<Record<string, string>> = {};
   /** Sections whose errors get Supervisor's ` in section '…' (file: '…')` suffix. */
   suffixSection: string | undefined;
 
@@ -90,7 +99,7 @@ export class ParseContext {
   /** Python %-expansion with Supervisor's error texts; throws SectionFailed after recording. */
   expand(
     text: string,
-    names: Expansions,
+    names: Expansions | ExpansionLayers,
     what: string,
     section: string,
     raw?: RawOption,
@@ -100,7 +109,7 @@ export class ParseContext {
       return percentFormat(text, names);
     } catch (e) {
       if (e instanceof MissingNameError) {
-        const available = Object.keys(names).sort();
+        const available = Object.keys(Array.isArray(names) ? mergeLayers(names) : names).sort();
         const own = available.filter((n) => !n.startsWith('ENV_'));
         this.problem({
           section,
@@ -137,15 +146,8 @@ export class ParseContext {
     const raw = getRawOption(this.ini, section, key);
     const text = raw?.value ?? fallback;
     if (text === undefined) return undefined;
-    if (!expand) return { value: text, raw };
-    const value = this.expand(
-      text,
-      { ...this.envExpansions, ...names },
-      `${section}.${key}`,
-      section,
-      raw,
-      key,
-    );
+    if (!expand || !text.includes('%')) return { value: text, raw };
+    const value = this.expand(text, [this.envExpansions, names], `${section}.${key}`, section, raw, key);
     return { value, raw };
   }
 

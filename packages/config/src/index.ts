@@ -1,11 +1,10 @@
 export type { ConfigIssue } from './errors.ts';
-export { formatIssue } from './errors.ts';
-export { ConfigError } from './errors.ts';
+export { ConfigError, formatIssue } from './errors.ts';
+export { defaultConfigPaths, findConfigFile } from './find-config.ts';
 export type { HostChecks } from './host.ts';
 export { createSystemHostChecks, permissiveHostChecks } from './host.ts';
 export type { SourceLocation } from './ini-reader.ts';
 export type { ParseOptions, ParseResult } from './parse.ts';
-export { defaultConfigPaths, findConfigFile } from './find-config.ts';
 export { analyzeConfig, load, parse } from './parse.ts';
 export { parseEnvironment } from './shlex-env.ts';
 export { isValidSignalNumber, lookupSignal, SIGNAL_NUMBERS, signalName } from './signals.ts';
@@ -33,3 +32,5 @@ export type {
   UnixHttpServerConfig,
 } from './types.ts';
 export { LOG_LEVELS } from './types.ts';
+export type { IniValue } from './write.ts';
+export { formatProgramSection } from './write.ts';

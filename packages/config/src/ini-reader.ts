@@ -81,7 +81,8 @@ export function readIniText(text: string, file: string, ini: RawIni): SyntaxProb
   let indentLevel = 0;
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
-    const lineText = n < lines.length - 1 || text.endsWith('\n') || text.endsWith('\r') ? `${raw}\n` : raw;
+    const lineText = () =>
+      n < lines.length - 1 || text.endsWith('\n') || text.endsWith('\r') ? `${raw}\n` : raw;
     const lineNo = n + 1;
     const stripped = pyStrip(raw);
     const fullComment = stripped.startsWith(';') || stripped.startsWith('#');
@@ -116,16 +117,16 @@ export function readIniText(text: string, file: string, ini: RawIni): SyntaxProb
       continue;
     }
     if (!section) {
-      problems.push({ file, line: lineNo, text: lineText, kind: 'no-section-header' });
+      problems.push({ file, line: lineNo, text: lineText(), kind: 'no-section-header' });
       return problems;
     }
     const delim = value.search(/[=:]/);
     if (delim < 0) {
-      problems.push({ file, line: lineNo, text: lineText, kind: 'bad-line' });
+      problems.push({ file, line: lineNo, text: lineText(), kind: 'bad-line' });
       continue;
     }
     const key = pyRstrip(value.slice(0, delim)).toLowerCase();
-    if (key === '') problems.push({ file, line: lineNo, text: lineText, kind: 'bad-line' });
+    if (key === '') problems.push({ file, line: lineNo, text: lineText(), kind: 'bad-line' });
     option = { file, line: lineNo, value: '' };
     optionName = key;
     pending.set(option, [pyStrip(value.slice(delim + 1))]);

@@ -124,14 +124,17 @@ function readProcesses(
 
   const processes: ProcessConfig[] = [];
   for (let processNum = numprocsStart; processNum < numprocsStart + numprocs; processNum++) {
-    Object.assign(names, { process_num: processNum, numprocs }, ctx.envExpansions);
+    // Supervisor re-applies supd's ENV_* over what the previous process's environment= set.
+    for (const key of Object.keys(names)) if (key in ctx.envExpansions) delete names[key];
+    Object.assign(names, { process_num: processNum, numprocs });
+    const layers = [ctx.envExpansions, names];
     const environment = ctx.convert(
       section,
       'environment',
       {
         value: ctx.expand(
           environmentText.value,
-          names,
+          layers,
           'environment',
           section,
           environmentText.raw,
@@ -148,7 +151,7 @@ function readProcesses(
       let logfile: LogTarget | 'syslog' = { kind: 'auto' };
       const found = ctx.get(section, key, undefined, names);
       if (found) {
-        const twice = ctx.expand(found.value, names, key, section, found.raw, key);
+        const twice = ctx.expand(found.value, layers, key, section, found.raw, key);
         logfile = ctx.convert(section, key, { value: twice, raw: found.raw }, (v) => logTarget(ctx, v));
       }
       const logfileBackups = ctx.option(section, `${key}_backups`, '10', toInteger, names);
@@ -206,7 +209,7 @@ function readProcesses(
     }
     const name = ctx.expand(
       processNameTemplate,
-      names,
+      layers,
       'process_name',
       section,
       processNameFound.raw,
@@ -233,7 +236,7 @@ function readProcesses(
       redirectStderr,
       stdout,
       stderr,
-      environment,
+      environment: { ...ctx.globalEnvironment, ...environment },
       serverUrl,
       processNum,
       numprocs,

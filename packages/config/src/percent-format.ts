@@ -4,6 +4,22 @@ import { pyRepr } from './python.ts';
 /** A value Supervisor can expand: strings (paths, ENV_*) and numbers (process_num). */
 export type Expansions = Readonly<Record<string, string | number>>;
 
+/** Names to expand, in layers (later layers win), looked up without copying them together. */
+export type ExpansionLayers = readonly Expansions[];
+
+function lookup(layers: ExpansionLayers, key: string): string | number | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    if (Object.hasOwn(layer, key)) return layer[key];
+  }
+  return undefined;
+}
+
+/** All names of the layers, merged (for error messages and a bare `%s`). */
+export function mergeLayers(layers: ExpansionLayers): Expansions {
+  return Object.assign({}, ...layers);
+}
+
 /** `%(name)s` named a key that is not in the expansions (Python's KeyError). */
 export class MissingNameError extends Error {
   readonly key: string;
@@ -29,7 +45,8 @@ const CONVERSIONS = 'diouxXeEfFgGcrsa%';
  * Format `fmt` against `values` exactly as Python's `fmt % values` with a dict.
  * @example percentFormat('%(program_name)s_%(process_num)02d', { program_name: 'web', process_num: 3 }) // 'web_03'
  */
-export function percentFormat(fmt: string, values: Expansions): string {
+export function percentFormat(fmt: string, values: Expansions | ExpansionLayers): string {
+  const layers: ExpansionLayers = Array.isArray(values) ? values : [values as Expansions];
   if (!fmt.includes('%')) return fmt;
   let out = '';
   let i = 0;
@@ -89,10 +106,11 @@ export function percentFormat(fmt: string, values: Expansions): string {
       // Python formats the mapping itself when a directive has no key, once.
       if (usedWholeMapping) throw new BadFormatError('not enough arguments for format string');
       usedWholeMapping = true;
-      value = values;
+      value = mergeLayers(layers);
     } else {
-      if (!Object.hasOwn(values, key)) throw new MissingNameError(key);
-      value = values[key]!;
+      const found = lookup(layers, key);
+      if (found === undefined) throw new MissingNameError(key);
+      value = found;
     }
     out += convert(conv, value, flags, width, precision);
   }
@@ -142,12 +160,12 @@ function convert(
     throw new BadFormatError('%c requires int or char');
   }
   if (typeof value !== 'number') {
-    const kind = 'diouxX'.includes(conv) ? 'a real number is required' : 'must be real number';
-    throw new BadFormatError(
-      'diouxX'.includes(conv)
-        ? `%${conv} format: ${kind}, not ${typeName(value)}`
-        : `${kind}, not ${typeName(value)}`,
-    );
+    const type = typeName(value);
+    if ('diu'.includes(conv))
+      throw new BadFormatError(`%${conv} format: a real number is required, not ${type}`);
+    if ('oxX'.includes(conv))
+      throw new BadFormatError(`%${conv} format: an integer is required, not ${type}`);
+    throw new BadFormatError(`must be real number, not ${type}`);
   }
   const sign = value < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
   const abs = Math.abs(value);

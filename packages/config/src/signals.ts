@@ -29,11 +29,13 @@ const HANDLER_CONSTANTS: Record<string, number> = {
   SIG_SETMASK: 2,
 };
 
-/** Whether `num` is a signal this platform can deliver (Python's signal.valid_signals()). */
+/**
+ * Whether a config may name signal `num`: the value of any SIG* name Python's signal module has
+ * (so 0, from SIG_DFL, is accepted as supervisord accepts it, and real-time signals other than
+ * RTMIN and RTMAX are not).
+ */
 export function isValidSignalNumber(num: number): boolean {
-  if (!Number.isInteger(num) || num < 1) return false;
-  if (process.platform === 'linux') return num <= 64 && num !== 32 && num !== 33;
-  return canonical.has(num);
+  return num === 0 || canonical.has(num);
 }
 
 /**
