@@ -4,5 +4,5 @@ import { sourceConditions } from '../../vitest.shared.ts';
 export default defineProject({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions } },
-  test: { name: '@supctl/events' },
+  test: { name: '@supctl/events', setupFiles: ['../../vitest.setup.ts'] },
 });

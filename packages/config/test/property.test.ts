@@ -143,7 +143,7 @@ describe('formatProgramSection', () => {
           priority: fc.integer({ min: -100, max: 1000 }),
           autostart: fc.boolean(),
           exitcodes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 4 }),
-          environment: fc.dictionary(word, fc.stringMatching(/^[^"'\n\r%]{0,10}$/), { maxKeys: 3 }),
+          environment: fc.dictionary(word, fc.stringMatching(/^[^"'\n\r%;#]{0,10}$/), { maxKeys: 3 }),
         }),
         (options) => {
           const env = Object.fromEntries(Object.entries(options.environment).map(([k, v]) => [k, v.trim()]));
