@@ -1,0 +1,525 @@
+import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { lookupSignal, type ProcessConfig } from '@supctl/config';
+import {
+  decodeEventData,
+  isRunningState,
+  isSignallableState,
+  isStoppedState,
+  type ProcessStateName,
+  type SupervisorEvent,
+} from '@supctl/events';
+import { CaptureParser } from './capture-parser.ts';
+import { describeExit, describeProcess } from './describe.ts';
+import { SupervisorError } from './errors.ts';
+import type { MainLogger } from './main-log.ts';
+import { OutputChannel } from './output-channel.ts';
+import { CommandError, resolveCommand } from './resolve-command.ts';
+import { SpawnError, spawnChild, spawnErrorText } from './spawn-child.ts';
+
+/** The spawnerr of a process that exited before `startsecs`. */
+export const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
+
+/** What a process shares with its supervisor. */
+export interface ProcessContext {
+  readonly groupName: string;
+  readonly logger: MainLogger;
+  readonly emit: (event: SupervisorEvent) => void;
+  /** supd's environment, the base of every child's. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly serverUrl: string | null;
+  readonly childlogdir: string;
+  readonly identifier: string;
+  readonly stripAnsi: boolean;
+  /** The retry delay after the n-th failed start is n × this. */
+  readonly backoffStepMs: number;
+  /** While true (shutdown, reload) nothing restarts by itself. */
+  readonly isShuttingDown: () => boolean;
+}
+
+/** A snapshot of one process, the facts of `getProcessInfo` (times in epoch ms, 0 = never). */
+export interface ProcessInfo {
+  readonly name: string;
+  readonly group: string;
+  readonly state: ProcessStateName;
+  readonly pid: number;
+  readonly startMs: number;
+  readonly stopMs: number;
+  readonly nowMs: number;
+  readonly spawnerr: string;
+  /** Exit code; -1 after a signal death; 0 if none. */
+  readonly exitStatus: number;
+  readonly stdoutLogfile: string | null;
+  readonly stderrLogfile: string | null;
+  readonly description: string;
+}
+
+/** Options of {@link ManagedProcess.start} and {@link ManagedProcess.stop}. */
+export interface WaitOptions {
+  /** Resolve only once the process is RUNNING (start) or stopped (stop). @default true */
+  readonly wait?: boolean;
+}
+
+/**
+ * One supervised process: Supervisor's state machine, driven only by commands (start, stop,
+ * signal), child events (spawned, exited, output) and timers for exactly what is due (startsecs,
+ * backoff, stopwaitsecs). Every state change is emitted as a PROCESS_STATE_* event.
+ */
+export class ManagedProcess {
+  readonly config: ProcessConfig;
+  readonly group: string;
+  readonly stdout: OutputChannel;
+  /** Null with `redirect_stderr` (stderr goes to {@link stdout}). */
+  readonly stderr: OutputChannel | null;
+  readonly #ctx: ProcessContext;
+  #state: ProcessStateName = 'STOPPED';
+  #child: ChildProcess | null = null;
+  #pid = 0;
+  #startMs = 0;
+  #startedAt = 0; // performance.now() of the last spawn, for durations
+  #stopMs = 0;
+  #backoff = 0;
+  #spawnerr = '';
+  #exitStatus = 0;
+  #killing = false;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #stateWaiters = new Set<() => void>();
+  readonly #pipes = new Set<Readable>();
+
+  constructor(config: ProcessConfig, ctx: ProcessContext) {
+    this.config = config;
+    this.group = ctx.groupName;
+    this.#ctx = ctx;
+    const channel = (name: 'stdout' | 'stderr') =>
+      new OutputChannel({
+        processName: config.name,
+        channel: name,
+        config: config[name],
+        childlogdir: ctx.childlogdir,
+        identifier: ctx.identifier,
+        stripAnsi: ctx.stripAnsi,
+      });
+    this.stdout = channel('stdout');
+    this.stderr = config.redirectStderr ? null : channel('stderr');
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get state(): ProcessStateName {
+    return this.#state;
+  }
+
+  /** The live child's pid, 0 when there is none. */
+  get pid(): number {
+    return this.#pid;
+  }
+
+  /** Whether the process has ever been started (Supervisor's `laststart != 0`). */
+  get hasStarted(): boolean {
+    return this.#startMs !== 0;
+  }
+
+  info(nowMs = Date.now()): ProcessInfo {
+    const base = {
+      name: this.name,
+      state: this.#state,
+      pid: this.#pid,
+      startMs: this.#startMs,
+      stopMs: this.#stopMs,
+      spawnerr: this.#spawnerr,
+      nowMs,
+    };
+    return {
+      ...base,
+      group: this.group,
+      exitStatus: this.#exitStatus,
+      stdoutLogfile: this.stdout.path,
+      stderrLogfile: this.stderr?.path ?? null,
+      description: describeProcess(base),
+    };
+  }
+
+  /**
+   * Starts the process as `startProcess` does: the command is checked first (NO_FILE,
+   * NOT_EXECUTABLE), ALREADY_STARTED in a running state, FAILED in UNKNOWN. With `wait`, resolves
+   * once RUNNING and rejects SPAWN_ERROR (spawn failed or exited too quickly) or
+   * ABNORMAL_TERMINATION.
+   */
+  async start(options: WaitOptions = {}): Promise<void> {
+    try {
+      resolveCommand(this.config.command, { ...this.#ctx.env, ...this.config.environment }.PATH);
+    } catch (error) {
+      if (error instanceof CommandError) throw new SupervisorError(error.code, error.message);
+      throw error;
+    }
+    if (isRunningState(this.#state)) throw new SupervisorError('ALREADY_STARTED', this.name);
+    if (this.#state === 'UNKNOWN') throw new SupervisorError('FAILED', `${this.name} is in an unknown state`);
+    this.spawn();
+    if (this.#spawnerr) throw new SupervisorError('SPAWN_ERROR', this.name);
+    if (options.wait === false) return;
+    await this.#waitUntil(() => {
+      if (this.#spawnerr) throw new SupervisorError('SPAWN_ERROR', this.name);
+      if (this.#state === 'RUNNING') return true;
+      if (this.#state !== 'STARTING') throw new SupervisorError('ABNORMAL_TERMINATION', this.name);
+      return false;
+    });
+  }
+
+  /**
+   * Stops the process as `stopProcess` does: BACKOFF goes straight to STOPPED; STARTING/RUNNING
+   * get `stopsignal` (to the group with stopasgroup), then SIGKILL after `stopwaitsecs`. Rejects
+   * NOT_RUNNING otherwise. With `wait`, resolves once the process is in a stopped state.
+   */
+  async stop(options: WaitOptions = {}): Promise<void> {
+    if (!isRunningState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
+    this.#requestStop();
+    if (options.wait === false) return;
+    await this.#waitUntil(() => isStoppedState(this.#state));
+  }
+
+  /**
+   * Sends a signal (name like `HUP`/`SIGHUP`/`hup`, or number) to the child without changing
+   * state. NOT_RUNNING unless STARTING/RUNNING/STOPPING; BAD_SIGNAL for an unknown name.
+   */
+  signal(signal: string | number): void {
+    const num = typeof signal === 'number' ? signal : lookupSignal(signal);
+    if (num === undefined) throw new SupervisorError('BAD_SIGNAL', String(signal));
+    if (!isSignallableState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
+    this.#kill(num, false);
+  }
+
+  /** Writes to the child's stdin. NOT_RUNNING without a live child. */
+  sendStdin(data: string | Uint8Array): void {
+    const stdin = this.#child?.stdin;
+    if (!stdin || this.#pid === 0 || this.#killing) throw new SupervisorError('NOT_RUNNING', this.name);
+    stdin.write(data);
+  }
+
+  /** Truncates the logs, only while the process has live pipes (as supervisord). */
+  clearLogs(): void {
+    if (this.#child === null) return;
+    this.stdout.clear();
+    this.stderr?.clear();
+  }
+
+  reopenLogs(): void {
+    this.stdout.reopen();
+    this.stderr?.reopen();
+  }
+
+  /**
+   * The shutdown step: STARTING/RUNNING are stopped, BACKOFF gives up (FATAL). Returns at once;
+   * watch {@link state} or the events.
+   */
+  stopForShutdown(): void {
+    if (this.#state === 'BACKOFF') this.#giveUp();
+    else if (this.#state === 'STARTING' || this.#state === 'RUNNING') this.#requestStop();
+  }
+
+  /** Resolves when `check` returns true after any state change (or now); rejects if it throws. */
+  waitForState(check: (state: ProcessStateName) => boolean): Promise<void> {
+    return this.#waitUntil(() => check(this.#state));
+  }
+
+  /** Cancels timers and closes the log files; the process must be stopped. */
+  close(): void {
+    this.#clearTimer();
+    for (const pipe of this.#pipes) pipe.destroy();
+    this.#pipes.clear();
+    this.stdout.close();
+    this.stderr?.close();
+  }
+
+  /** Spawns a child now (autostart, autorestart, backoff retry, start); spawn errors → BACKOFF. */
+  spawn(): void {
+    if (this.#pid !== 0) {
+      this.#ctx.logger.log('warn', `process '${this.name}' already running`);
+      return;
+    }
+    this.#clearTimer();
+    this.#killing = false;
+    this.#spawnerr = '';
+    this.#exitStatus = 0;
+    this.#startMs = Date.now();
+    this.#startedAt = performance.now();
+    this.#change('STARTING');
+    let child: ChildProcess;
+    try {
+      child = spawnChild({
+        config: this.config,
+        groupName: this.group,
+        baseEnv: this.#ctx.env,
+        serverUrl: this.#ctx.serverUrl,
+      });
+    } catch (error) {
+      if (!(error instanceof SpawnError)) throw error;
+      if (error.childOutput) (this.stderr ?? this.stdout).write(Buffer.from(error.childOutput));
+      this.#spawnFailed(error.message);
+      return;
+    }
+    if (child.pid === undefined) {
+      // The kernel refused (fork or exec); `error` tells why on the next tick.
+      child.once('error', (error) => this.#spawnFailed(spawnErrorText(error, this.config)));
+      return;
+    }
+    this.#attach(child);
+  }
+
+  #attach(child: ChildProcess): void {
+    const pid = child.pid!;
+    this.#child = child;
+    this.#pid = pid;
+    child.on('error', () => {}); // kill errors are handled where they happen
+    child.stdin?.on('error', () => {});
+    const sinks = new Map<OutputChannel, (chunk: Buffer) => void>();
+    for (const [stream, channel] of [
+      [child.stdout, this.stdout],
+      [child.stderr, this.stderr ?? this.stdout],
+    ] as const) {
+      if (!stream) continue;
+      let sink = sinks.get(channel);
+      if (sink === undefined) {
+        sink = this.#outputSink(channel, pid);
+        sinks.set(channel, sink);
+      }
+      // Grandchildren may keep the pipe open after the child exits: drain until EOF.
+      this.#pipes.add(stream);
+      stream.on('data', sink);
+      stream.once('close', () => this.#pipes.delete(stream));
+    }
+    child.once('exit', (code, signal) => this.#finish(child, code, signal));
+    this.#ctx.logger.log('info', `spawned: '${this.name}' with pid ${pid}`);
+    const startMs = this.config.startSecs * 1000;
+    if (startMs <= 0) this.#enterRunning();
+    else this.#setTimer(startMs + 1, () => this.#checkStarted());
+  }
+
+  // Where one spawn's output on `channel` goes: the log (and PROCESS_LOG events when enabled),
+  // through the capture-mode parser when capture_maxbytes > 0.
+  #outputSink(channel: OutputChannel, pid: number): (chunk: Buffer) => void {
+    const config = this.config[channel.channel];
+    const log = (chunk: Buffer): void => {
+      channel.write(chunk);
+      if (config.eventsEnabled) {
+        this.#ctx.emit({
+          type: channel.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR',
+          processName: this.name,
+          groupName: this.group,
+          pid,
+          data: decodeEventData(chunk),
+        });
+      }
+    };
+    if (config.captureMaxBytes <= 0) return log;
+    const parser = new CaptureParser(config.captureMaxBytes, {
+      log,
+      communicate: (data) => {
+        this.#ctx.emit({
+          type:
+            channel.channel === 'stdout' ? 'PROCESS_COMMUNICATION_STDOUT' : 'PROCESS_COMMUNICATION_STDERR',
+          processName: this.name,
+          groupName: this.group,
+          pid,
+          data: decodeEventData(data),
+        });
+        this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} emitted a comm event`);
+      },
+    });
+    return (chunk) => parser.feed(chunk);
+  }
+
+  // STARTING → RUNNING once `now - laststart > startsecs` (strictly).
+  #checkStarted(): void {
+    if (this.#state !== 'STARTING') return;
+    const remaining = this.config.startSecs * 1000 - (performance.now() - this.#startedAt);
+    if (remaining >= 0) this.#setTimer(remaining + 1, () => this.#checkStarted());
+    else this.#enterRunning();
+  }
+
+  #enterRunning(): void {
+    this.#clearTimer();
+    this.#backoff = 0;
+    this.#change('RUNNING');
+    this.#ctx.logger.log(
+      'info',
+      `success: ${this.name} entered RUNNING state, process has stayed up for > than ${this.config.startSecs} seconds (startsecs)`,
+    );
+  }
+
+  #spawnFailed(message: string): void {
+    this.#spawnerr = message;
+    this.#ctx.logger.log('info', `spawnerr: ${message}`);
+    this.#enterBackoff();
+  }
+
+  #enterBackoff(): void {
+    this.#backoff += 1;
+    this.#change('BACKOFF');
+    if (this.#backoff > this.config.startRetries) {
+      this.#giveUp();
+      return;
+    }
+    this.#setTimer(this.#backoff * this.#ctx.backoffStepMs, () => {
+      if (this.#state === 'BACKOFF' && !this.#ctx.isShuttingDown()) this.spawn();
+    });
+  }
+
+  #giveUp(): void {
+    this.#clearTimer();
+    this.#backoff = 0;
+    this.#change('FATAL');
+    this.#ctx.logger.log(
+      'info',
+      `gave up: ${this.name} entered FATAL state, too many start retries too quickly`,
+    );
+  }
+
+  #requestStop(): void {
+    if (this.#state === 'BACKOFF') {
+      this.#clearTimer();
+      this.#change('STOPPED');
+      return;
+    }
+    const pid = this.#pid;
+    const stopSignal = lookupSignal(this.config.stopSignal) ?? 15;
+    this.#ctx.logger.log(
+      'debug',
+      `killing ${this.name} (pid ${pid}) ${this.config.stopAsGroup ? 'process group ' : ''}with signal SIG${this.config.stopSignal}`,
+    );
+    this.#killing = true;
+    if (!this.#kill(stopSignal, this.config.stopAsGroup)) return;
+    this.#change('STOPPING');
+    this.#setTimer(this.config.stopWaitSecs * 1000, () => {
+      if (this.#state !== 'STOPPING' || this.#pid !== pid) return;
+      this.#ctx.logger.log('warn', `killing '${this.name}' (${pid}) with SIGKILL`);
+      this.#kill(9, this.config.killAsGroup);
+    });
+  }
+
+  // Signals the child (or its process group); an unexpected OS error puts it in UNKNOWN.
+  #kill(signal: number, asGroup: boolean): boolean {
+    const pid = this.#pid;
+    if (pid === 0) return false;
+    try {
+      process.kill(asGroup ? -pid : pid, signal);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // The child may have died already; its exit event is on its way.
+      if (code === 'ESRCH') return true;
+      this.#ctx.logger.log('critical', `unknown problem killing ${this.name} (${pid}):${String(error)}`);
+      this.#clearTimer();
+      this.#killing = false;
+      this.#change('UNKNOWN');
+      return false;
+    }
+  }
+
+  #finish(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.#child) return;
+    this.#clearTimer();
+    const pid = this.#pid;
+    const elapsedMs = performance.now() - this.#startedAt;
+    const tooQuickly = elapsedMs < this.config.startSecs * 1000;
+    const status = signal !== null ? -1 : (code ?? 0);
+    const expected = signal === null && this.config.exitCodes.includes(status);
+    const how = describeExit(code, signal);
+    this.#child = null;
+    this.#pid = 0;
+    this.#stopMs = Date.now();
+    child.stdin?.destroy();
+    if (this.#killing) {
+      this.#killing = false;
+      this.#exitStatus = status;
+      this.#ctx.logger.log(expected ? 'info' : 'warn', `stopped: ${this.name} (${how})`);
+      this.#change('STOPPED', pid);
+      return;
+    }
+    if (this.#state === 'UNKNOWN') return;
+    if (tooQuickly && this.#state === 'STARTING') {
+      this.#exitStatus = 0;
+      this.#spawnerr = EXITED_TOO_QUICKLY;
+      this.#ctx.logger.log('warn', `exited: ${this.name} (${how}; not expected)`);
+      this.#enterBackoff();
+      return;
+    }
+    this.#backoff = 0;
+    this.#exitStatus = status;
+    if (this.#state === 'STARTING') this.#change('RUNNING', pid);
+    if (expected) {
+      this.#ctx.logger.log('info', `exited: ${this.name} (${how}; expected)`);
+    } else {
+      this.#spawnerr = `Bad exit code ${status}`;
+      this.#ctx.logger.log('warn', `exited: ${this.name} (${how}; not expected)`);
+    }
+    this.#change('EXITED', pid, expected);
+    const { autorestart } = this.config;
+    if (
+      !this.#ctx.isShuttingDown() &&
+      (autorestart === true || (autorestart === 'unexpected' && !expected))
+    ) {
+      this.spawn();
+    }
+  }
+
+  #change(to: ProcessStateName, pid = this.#pid, expected = false): void {
+    const from = this.#state;
+    if (from === to) return;
+    this.#state = to;
+    const base = { processName: this.name, groupName: this.group, fromState: from };
+    switch (to) {
+      case 'STARTING':
+        this.#ctx.emit({ type: 'PROCESS_STATE_STARTING', ...base, tries: this.#backoff });
+        break;
+      case 'BACKOFF':
+        this.#ctx.emit({ type: 'PROCESS_STATE_BACKOFF', ...base, tries: this.#backoff });
+        break;
+      case 'RUNNING':
+      case 'STOPPING':
+      case 'STOPPED':
+        this.#ctx.emit({ type: `PROCESS_STATE_${to}`, ...base, pid });
+        break;
+      case 'EXITED':
+        this.#ctx.emit({ type: 'PROCESS_STATE_EXITED', ...base, expected, pid });
+        break;
+      case 'FATAL':
+      case 'UNKNOWN':
+        this.#ctx.emit({ type: `PROCESS_STATE_${to}`, ...base });
+        break;
+    }
+    for (const waiter of [...this.#stateWaiters]) waiter();
+  }
+
+  #waitUntil(check: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = (): void => {
+        try {
+          if (!check()) return;
+          this.#stateWaiters.delete(waiter);
+          resolve();
+        } catch (error) {
+          this.#stateWaiters.delete(waiter);
+          reject(error);
+        }
+      };
+      this.#stateWaiters.add(waiter);
+      waiter();
+    });
+  }
+
+  #setTimer(ms: number, fn: () => void): void {
+    this.#clearTimer();
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      fn();
+    }, ms);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}

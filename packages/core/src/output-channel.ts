@@ -1,0 +1,88 @@
+import type { ChannelConfig } from '@supctl/config';
+import { createAutoLogFile } from './auto-log-name.ts';
+import { RotatingFile } from './rotating-file.ts';
+
+/** A listener for raw child output; it must not throw or block. */
+export type OutputListener = (chunk: Buffer) => void;
+
+/** Where a channel writes: AUTO needs childlogdir and identifier to name its file. */
+export interface OutputChannelOptions {
+  readonly processName: string;
+  readonly channel: 'stdout' | 'stderr';
+  readonly config: ChannelConfig;
+  readonly childlogdir: string;
+  readonly identifier: string;
+  /** Remove `ESC[…<letter>` sequences before logging (`[supervisord] strip_ansi`). @default false */
+  readonly stripAnsi?: boolean;
+}
+
+// Supervisor's stripEscapes: ESC [ then anything up to a letter.
+const ANSI = /\x1b\[[^A-Za-z]*[A-Za-z]/g;
+
+/**
+ * One output channel of a process: its log file (AUTO names are created at construction, as
+ * supervisord creates them when the group is added) and live listeners (tails, events). The
+ * file write is synchronous, so logging never waits on a listener and never loses a byte.
+ */
+export class OutputChannel {
+  readonly channel: 'stdout' | 'stderr';
+  /** The resolved log path, or null for NONE. */
+  readonly path: string | null;
+  readonly #file: RotatingFile | null;
+  readonly #listeners = new Set<OutputListener>();
+  readonly #stripAnsi: boolean;
+
+  constructor(options: OutputChannelOptions) {
+    this.channel = options.channel;
+    const target = options.config.logfile;
+    this.path =
+      target.kind === 'none'
+        ? null
+        : target.kind === 'file'
+          ? target.path
+          : createAutoLogFile({
+              childlogdir: options.childlogdir,
+              processName: options.processName,
+              channel: options.channel,
+              identifier: options.identifier,
+            });
+    this.#file =
+      this.path === null
+        ? null
+        : new RotatingFile({
+            path: this.path,
+            maxBytes: options.config.logfileMaxBytes,
+            backups: options.config.logfileBackups,
+          });
+    this.#stripAnsi = options.stripAnsi ?? false;
+  }
+
+  /** Logs one chunk of child output, then hands it to the listeners. */
+  write(chunk: Buffer): void {
+    if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
+    this.#file?.write(chunk);
+    for (const listener of this.#listeners) listener(chunk);
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  listen(listener: OutputListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get hasListeners(): boolean {
+    return this.#listeners.size > 0;
+  }
+
+  clear(): void {
+    this.#file?.clear();
+  }
+
+  reopen(): void {
+    this.#file?.reopen();
+  }
+
+  close(): void {
+    this.#file?.close();
+  }
+}

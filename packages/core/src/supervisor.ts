@@ -1,0 +1,301 @@
+import type { Config, GroupConfig } from '@supctl/config';
+import {
+  isRunningState,
+  isStoppedState,
+  type SupervisorEvent,
+  type SupervisorStateName,
+} from '@supctl/events';
+import { diffGroups, type GroupDiff } from './diff-groups.ts';
+import { SupervisorError } from './errors.ts';
+import { type MainLogger, SILENT_LOGGER } from './main-log.ts';
+import type { ManagedProcess, ProcessContext } from './managed-process.ts';
+import { compare, ProcessGroup } from './process-group.ts';
+import { startTicks } from './ticks.ts';
+
+/** Options of a {@link Supervisor}. */
+export interface SupervisorOptions {
+  /** Receives supervisord's main-log messages. @default a logger that drops everything */
+  readonly logger?: MainLogger;
+  /** supd's environment, the base of every child's. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** `SUPERVISOR_SERVER_URL` for children whose `serverurl` is AUTO; null leaves it unset. @default null */
+  readonly serverUrl?: string | null;
+  /** The retry delay after the n-th failed start is n × this. @default 1000 */
+  readonly backoffStepMs?: number;
+}
+
+/** The outcome for one process of a group or "all" command, in completion order. */
+export interface ProcessActionResult {
+  readonly name: string;
+  readonly group: string;
+  /** null = success (`OK`). */
+  readonly error: SupervisorError | null;
+}
+
+/** A listener for every event the engine emits. */
+export type EventListener = (event: SupervisorEvent) => void;
+
+/**
+ * The engine: the groups of a config and their processes. `start()` adds every group (creating
+ * AUTO logs) and starts the autostart processes; commands mirror supervisord's RPC semantics;
+ * every state change is emitted as a typed event; `close()` shuts down in reverse priority, one
+ * group at a time, and leaves no child behind.
+ * @example
+ * await using supervisor = new Supervisor(config, { logger });
+ * supervisor.subscribe((event) => console.log(event.type));
+ * await supervisor.start();
+ */
+export class Supervisor implements AsyncDisposable {
+  #config: Config;
+  #state: SupervisorStateName = 'RESTARTING';
+  readonly #groups = new Map<string, ProcessGroup>();
+  readonly #listeners = new Set<EventListener>();
+  readonly #ctx: Omit<ProcessContext, 'groupName'>;
+  #closing: Promise<void> | null = null;
+  #stopTicks: (() => void) | null = null;
+
+  constructor(config: Config, options: SupervisorOptions = {}) {
+    this.#config = config;
+    this.#ctx = {
+      logger: options.logger ?? SILENT_LOGGER,
+      emit: (event) => this.#emit(event),
+      env: options.env ?? process.env,
+      serverUrl: options.serverUrl ?? null,
+      childlogdir: config.supervisord.childlogdir,
+      identifier: config.supervisord.identifier,
+      stripAnsi: config.supervisord.stripAnsi,
+      backoffStepMs: options.backoffStepMs ?? 1000,
+      isShuttingDown: () => this.#state !== 'RUNNING',
+    };
+  }
+
+  /** RESTARTING before `start()`, RUNNING, then SHUTDOWN once `shutdown()` began. */
+  get state(): SupervisorStateName {
+    return this.#state;
+  }
+
+  /** The stored config (replaced by {@link reloadConfig}). */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** Active groups in (priority, name) order. */
+  get groups(): readonly ProcessGroup[] {
+    return sortGroups([...this.#groups.values()]);
+  }
+
+  /**
+   * Registers `listener` for every event; returns the function that removes it. Listeners run
+   * synchronously and must not throw.
+   */
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Adds every configured group and starts the autostart processes, in priority order. */
+  async start(): Promise<void> {
+    if (this.#state !== 'RESTARTING') throw new SupervisorError('FAILED', 'already started');
+    for (const group of sortGroups(this.#config.groups)) this.#addGroup(group);
+    this.#state = 'RUNNING';
+    this.#emit({ type: 'SUPERVISOR_STATE_CHANGE_RUNNING' });
+    this.#stopTicks = startTicks((event) => this.#emit(event));
+    for (const group of this.groups) this.#autostart(group);
+  }
+
+  /** Finds an active group; BAD_NAME otherwise. */
+  getGroup(name: string): ProcessGroup {
+    const group = this.#groups.get(name);
+    if (group === undefined) throw new SupervisorError('BAD_NAME', name);
+    return group;
+  }
+
+  /**
+   * Finds a process by namespec (`group:name`, `name` for a process in a group of the same name,
+   * or `group:*` is not a process). BAD_NAME otherwise.
+   */
+  getProcess(namespec: string): ManagedProcess {
+    const colon = namespec.indexOf(':');
+    const groupName = colon === -1 ? namespec : namespec.slice(0, colon);
+    const processName = colon === -1 ? namespec : namespec.slice(colon + 1);
+    const process = this.#groups.get(groupName)?.processes.find((p) => p.name === processName);
+    if (process === undefined) throw new SupervisorError('BAD_NAME', namespec);
+    return process;
+  }
+
+  /** Every process of the active groups, in (group priority, process priority) order. */
+  processes(): ManagedProcess[] {
+    return this.groups.flatMap((g) => g.processes);
+  }
+
+  /** Starts every process not in a running state, ascending priority; all at once, then waits. */
+  startAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
+    return this.#runAll(
+      this.processes().filter((p) => !isRunningState(p.state)),
+      (p) => p.start(options),
+    );
+  }
+
+  /** Stops every process in a running state, ascending priority (as `stop all`). */
+  stopAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
+    return this.#runAll(
+      this.processes().filter((p) => isRunningState(p.state)),
+      (p) => p.stop(options),
+    );
+  }
+
+  startGroup(name: string, options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
+    const group = this.getGroup(name);
+    return this.#runAll(
+      group.processes.filter((p) => !isRunningState(p.state)),
+      (p) => p.start(options),
+    );
+  }
+
+  stopGroup(name: string, options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
+    const group = this.getGroup(name);
+    return this.#runAll(
+      group.processes.filter((p) => isRunningState(p.state)),
+      (p) => p.stop(options),
+    );
+  }
+
+  /**
+   * Activates a group of the stored config (BAD_NAME if it has none, ALREADY_ADDED if active)
+   * and starts its autostart processes.
+   */
+  addGroup(name: string): void {
+    const config = this.#config.groups.find((g) => g.name === name);
+    if (config === undefined) throw new SupervisorError('BAD_NAME', name);
+    if (this.#groups.has(name)) throw new SupervisorError('ALREADY_ADDED', name);
+    const group = this.#addGroup(config);
+    if (this.#state === 'RUNNING') this.#autostart(group);
+  }
+
+  /** Drops an active group whose processes are all stopped (BAD_NAME, STILL_RUNNING). */
+  removeGroup(name: string): void {
+    const group = this.getGroup(name);
+    if (!group.isStopped()) throw new SupervisorError('STILL_RUNNING', name);
+    group.close();
+    this.#groups.delete(name);
+    this.#emit({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
+  }
+
+  /** Compares the active groups with `config` (`reread`'s answer) without changing anything. */
+  diff(config: Config): GroupDiff {
+    return diffGroups(
+      this.groups.map((g) => g.config),
+      config.groups,
+    );
+  }
+
+  /** Stores `config` (so `addGroup` sees it) and returns the diff to the active groups. */
+  reloadConfig(config: Config): GroupDiff {
+    this.#config = config;
+    return this.diff(config);
+  }
+
+  /**
+   * Applies the stored config as `supervisorctl update` does: removed groups are stopped and
+   * dropped, changed ones stopped, dropped and re-added, added ones added; in that order.
+   */
+  async update(names?: readonly string[]): Promise<GroupDiff> {
+    const diff = this.diff(this.#config);
+    const wanted = (name: string): boolean => names === undefined || names.includes(name);
+    for (const name of [...diff.removed, ...diff.changed].filter(wanted)) {
+      const results = await this.stopGroup(name, { wait: true });
+      if (results.every((r) => r.error === null)) this.removeGroup(name);
+    }
+    for (const name of [...diff.changed, ...diff.added].filter(wanted)) {
+      if (!this.#groups.has(name)) this.addGroup(name);
+    }
+    return diff;
+  }
+
+  /** Reopens every child log (SIGUSR2). */
+  reopenLogs(): void {
+    for (const p of this.processes()) p.reopenLogs();
+  }
+
+  /**
+   * Stops everything as supervisord's shutdown does: groups in reverse priority, one at a time;
+   * STARTING/RUNNING processes are stopped and BACKOFF ones given up; the next group is touched
+   * only once every process of this one is stopped. Logs `waiting for … to die` every 3 s.
+   */
+  shutdown(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** Shuts down (see {@link shutdown}) and closes every log file. */
+  async close(): Promise<void> {
+    await this.shutdown();
+    for (const group of this.#groups.values()) group.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    const wasRunning = this.#state === 'RUNNING';
+    this.#state = 'SHUTDOWN';
+    this.#stopTicks?.();
+    if (wasRunning) this.#emit({ type: 'SUPERVISOR_STATE_CHANGE_STOPPING' });
+    for (const group of [...this.groups].reverse()) {
+      for (const p of group.processes) p.stopForShutdown();
+      if (group.isStopped()) continue;
+      const report = setInterval(() => {
+        const alive = group.processes.filter((p) => !isStoppedState(p.state)).map((p) => p.name);
+        this.#ctx.logger.log('info', `waiting for ${alive.join(', ')} to die`);
+      }, 3000);
+      try {
+        await Promise.all(group.processes.map((p) => p.waitForState(isStoppedState)));
+      } finally {
+        clearInterval(report);
+      }
+    }
+  }
+
+  #addGroup(config: GroupConfig): ProcessGroup {
+    const group = new ProcessGroup(config, this.#ctx);
+    this.#groups.set(config.name, group);
+    this.#emit({ type: 'PROCESS_GROUP_ADDED', groupName: config.name });
+    return group;
+  }
+
+  #autostart(group: ProcessGroup): void {
+    for (const p of group.processes) {
+      if (p.config.autostart && !p.hasStarted && p.state === 'STOPPED') p.spawn();
+    }
+  }
+
+  async #runAll(
+    processes: readonly ManagedProcess[],
+    action: (p: ManagedProcess) => Promise<void>,
+  ): Promise<ProcessActionResult[]> {
+    const results: ProcessActionResult[] = [];
+    await Promise.all(
+      processes.map(async (p) => {
+        let error: SupervisorError | null = null;
+        try {
+          await action(p);
+        } catch (caught) {
+          error = caught instanceof SupervisorError ? caught : new SupervisorError('FAILED', String(caught));
+        }
+        results.push({ name: p.name, group: p.group, error });
+      }),
+    );
+    return results;
+  }
+
+  #emit(event: SupervisorEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+function sortGroups<T extends { readonly name: string; readonly priority: number }>(
+  groups: readonly T[],
+): T[] {
+  return [...groups].sort((a, b) => a.priority - b.priority || compare(a.name, b.name));
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+
+/** A user from /etc/passwd. */
+export interface UserEntry {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * Looks a user up by name or numeric uid in /etc/passwd (no NSS); `undefined` when unknown.
+ * @example
+ * lookupUser('root'); // { name: 'root', uid: 0, gid: 0 }
+ */
+export function lookupUser(user: string, passwdFile = '/etc/passwd'): UserEntry | undefined {
+  let text: string;
+  try {
+    text = readFileSync(passwdFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const numeric = /^\d+$/.test(user) ? Number(user) : undefined;
+  for (const line of text.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === undefined || uid === undefined || gid === undefined) continue;
+    if (name === user || (numeric !== undefined && Number(uid) === numeric)) {
+      return { name, uid: Number(uid), gid: Number(gid) };
+    }
+  }
+  if (numeric !== undefined) return { name: user, uid: numeric, gid: numeric };
+  return undefined;
+}

@@ -1,0 +1,375 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { fixtureCommand, isPidAlive, waitFor } from '@supctl/test-utils';
+import { EXITED_TOO_QUICKLY, SupervisorError } from '../src/index.ts';
+import { startHarness } from './helpers.ts';
+import { makeProcessConfig } from './make-config.ts';
+
+const sleeper = (name: string, over: Parameters<typeof makeProcessConfig>[0] = {}) =>
+  makeProcessConfig({ name, command: fixtureCommand('sleep-forever'), startSecs: 0, ...over });
+
+describe('start', () => {
+  test('STOPPED → STARTING → RUNNING after startsecs, with the main-log lines', async () => {
+    await using h = await startHarness([sleeper('web', { startSecs: 0.2 })]);
+    const p = h.supervisor.getProcess('web');
+    expect(p.state).toBe('STARTING');
+    expect(p.info().description).toBe('');
+    await h.waitForState('web', 'RUNNING');
+    expect(h.states('web')).toEqual(['STARTING', 'RUNNING']);
+    expect(h.lines).toEqual([
+      `info spawned: 'web' with pid ${p.pid}`,
+      'info success: web entered RUNNING state, process has stayed up for > than 0.2 seconds (startsecs)',
+    ]);
+    expect(p.info().description).toMatch(new RegExp(`^pid ${p.pid}, uptime 0:00:0\\d$`));
+    const starting = h.events.find((e) => e.type === 'PROCESS_STATE_STARTING');
+    expect(starting).toEqual({
+      type: 'PROCESS_STATE_STARTING',
+      processName: 'web',
+      groupName: 'web',
+      fromState: 'STOPPED',
+      tries: 0,
+    });
+    expect(h.events.find((e) => e.type === 'PROCESS_STATE_RUNNING')).toMatchObject({ pid: p.pid });
+  });
+
+  test('start with wait resolves at RUNNING; a second start is ALREADY_STARTED', async () => {
+    await using h = await startHarness([sleeper('web', { autostart: false, startSecs: 0.1 })]);
+    const p = h.supervisor.getProcess('web');
+    expect(p.info().description).toBe('Not started');
+    await p.start();
+    expect(p.state).toBe('RUNNING');
+    await expect(p.start()).rejects.toMatchObject({
+      code: 'ALREADY_STARTED',
+      message: 'ALREADY_STARTED: web',
+    });
+  });
+
+  test('start checks the command first: NO_FILE and NOT_EXECUTABLE, state unchanged', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({ name: 'nofile', command: '/nonexistent/binary', autostart: false }),
+      makeProcessConfig({ name: 'notexec', command: '/etc/passwd', autostart: false }),
+    ]);
+    await expect(h.supervisor.getProcess('nofile').start()).rejects.toThrow(
+      "NO_FILE: can't find command '/nonexistent/binary'",
+    );
+    await expect(h.supervisor.getProcess('notexec').start()).rejects.toThrow(
+      "NOT_EXECUTABLE: command at '/etc/passwd' is not executable",
+    );
+    expect(h.states('nofile')).toEqual([]);
+  });
+});
+
+describe('startsecs, backoff, FATAL', () => {
+  test('an exit before startsecs is BACKOFF (even code 0); FATAL after startretries+1 attempts', async () => {
+    await using h = await startHarness(
+      [
+        makeProcessConfig({
+          name: 'quick',
+          command: fixtureCommand('exit-with', 0),
+          startSecs: 5,
+          startRetries: 2,
+        }),
+      ],
+      { backoffStepMs: 20 },
+    );
+    await h.waitForState('quick', 'FATAL');
+    expect(h.states('quick')).toEqual([
+      'STARTING',
+      'BACKOFF',
+      'STARTING',
+      'BACKOFF',
+      'STARTING',
+      'BACKOFF',
+      'FATAL',
+    ]);
+    const tries = h.events.flatMap((e) =>
+      e.type === 'PROCESS_STATE_STARTING' || e.type === 'PROCESS_STATE_BACKOFF'
+        ? [`${e.type.slice(14)} ${e.tries}`]
+        : [],
+    );
+    expect(tries).toEqual(['STARTING 0', 'BACKOFF 1', 'STARTING 1', 'BACKOFF 2', 'STARTING 2', 'BACKOFF 3']);
+    expect(h.lines.filter((l) => l.startsWith('warn exited'))).toEqual(
+      Array(3).fill('warn exited: quick (exit status 0; not expected)'),
+    );
+    expect(h.lines.at(-1)).toBe(
+      'info gave up: quick entered FATAL state, too many start retries too quickly',
+    );
+    const info = h.supervisor.getProcess('quick').info();
+    expect(info.description).toBe(EXITED_TOO_QUICKLY);
+    expect(info.spawnerr).toBe(EXITED_TOO_QUICKLY);
+  });
+
+  test('backoff delays grow 1, 2, 3 steps', async () => {
+    await using h = await startHarness(
+      [
+        makeProcessConfig({
+          name: 'quick',
+          command: fixtureCommand('exit-with', 1),
+          startSecs: 5,
+          startRetries: 3,
+        }),
+      ],
+      { backoffStepMs: 100 },
+    );
+    const times: number[] = [];
+    h.supervisor.subscribe((e) => {
+      if (e.type === 'PROCESS_STATE_STARTING') times.push(performance.now());
+    });
+    await h.waitForState('quick', 'FATAL');
+    expect(times).toHaveLength(3);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Each gap = the retry delay (200, 300 ms) plus the child's run time.
+    expect(gaps[0]).toBeGreaterThanOrEqual(200);
+    expect(gaps[1]).toBeGreaterThanOrEqual(300);
+    expect(gaps[1]! - gaps[0]!).toBeGreaterThan(50);
+  });
+
+  test('startretries=0 gives one attempt', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'q',
+        command: fixtureCommand('exit-with', 3),
+        startSecs: 5,
+        startRetries: 0,
+      }),
+    ]);
+    await h.waitForState('q', 'FATAL');
+    expect(h.states('q')).toEqual(['STARTING', 'BACKOFF', 'FATAL']);
+  });
+
+  test('start with wait on a quickly exiting program rejects SPAWN_ERROR; FATAL → STARTING by start', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'q',
+        command: fixtureCommand('exit-with', 3),
+        startSecs: 5,
+        startRetries: 0,
+        autostart: false,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('q');
+    await expect(p.start()).rejects.toMatchObject({ code: 'SPAWN_ERROR' });
+    await h.waitForState('q', 'FATAL');
+    await expect(p.start()).rejects.toThrow(SupervisorError);
+    await h.waitForState('q', 'FATAL', 2);
+    expect(h.states('q')).toEqual(['STARTING', 'BACKOFF', 'FATAL', 'STARTING', 'BACKOFF', 'FATAL']);
+  });
+
+  test('a spawn error (no such command) goes to BACKOFF with the spawnerr in the main log', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({ name: 'nofile', command: 'no-such-command-here', startRetries: 1 }),
+    ]);
+    await h.waitForState('nofile', 'FATAL');
+    expect(h.states('nofile')).toEqual(['STARTING', 'BACKOFF', 'STARTING', 'BACKOFF', 'FATAL']);
+    expect(h.lines[0]).toBe("info spawnerr: can't find command 'no-such-command-here'");
+    expect(h.supervisor.getProcess('nofile').info().description).toBe(
+      "can't find command 'no-such-command-here'",
+    );
+  });
+
+  test('a bad directory writes the child-side messages to the process log', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'baddir',
+        command: 'sleep 10',
+        directory: '/nonexistent/dir',
+        startRetries: 0,
+      }),
+    ]);
+    await h.waitForState('baddir', 'FATAL');
+    const p = h.supervisor.getProcess('baddir');
+    expect(p.info().spawnerr).toBe("couldn't chdir to /nonexistent/dir: ENOENT");
+    expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(
+      "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n",
+    );
+  });
+
+  test('BACKOFF → STOPPED on stop, with pid 0; start on BACKOFF is ALREADY_STARTED', async () => {
+    await using h = await startHarness(
+      [makeProcessConfig({ name: 'q', command: fixtureCommand('exit-with', 1), startSecs: 5 })],
+      { backoffStepMs: 10_000 },
+    );
+    await h.waitForState('q', 'BACKOFF');
+    const p = h.supervisor.getProcess('q');
+    await expect(p.start()).rejects.toMatchObject({ code: 'ALREADY_STARTED' });
+    await p.stop();
+    expect(p.state).toBe('STOPPED');
+    expect(h.events.at(-1)).toEqual({
+      type: 'PROCESS_STATE_STOPPED',
+      processName: 'q',
+      groupName: 'q',
+      fromState: 'BACKOFF',
+      pid: 0,
+    });
+  });
+});
+
+describe('exits from RUNNING and autorestart', () => {
+  const exiting = (name: string, code: number, autorestart: true | false | 'unexpected') =>
+    makeProcessConfig({
+      name,
+      command: fixtureCommand('exit-with', code, 150),
+      startSecs: 0.05,
+      autorestart,
+    });
+
+  test.each([
+    [false, 0, false],
+    [false, 3, false],
+    ['unexpected', 0, false],
+    ['unexpected', 3, true],
+    [true, 0, true],
+    [true, 3, true],
+  ] as const)('autorestart=%s, exit %i → restarted: %s', async (autorestart, code, restarts) => {
+    await using h = await startHarness([exiting('p', code, autorestart)]);
+    await h.waitForState('p', 'EXITED');
+    const expected = code === 0;
+    expect(h.events.find((e) => e.type === 'PROCESS_STATE_EXITED')).toMatchObject({
+      expected,
+      fromState: 'RUNNING',
+    });
+    expect(h.lines).toContain(
+      expected
+        ? 'info exited: p (exit status 0; expected)'
+        : `warn exited: p (exit status ${code}; not expected)`,
+    );
+    if (restarts) {
+      await h.waitForState('p', 'RUNNING', 2);
+      expect(h.states('p').slice(0, 4)).toEqual(['STARTING', 'RUNNING', 'EXITED', 'STARTING']);
+    } else {
+      const p = h.supervisor.getProcess('p');
+      expect(p.state).toBe('EXITED');
+      expect(p.info().description).toMatch(/^[A-Z][a-z]{2} \d\d \d\d:\d\d [AP]M$/);
+      expect(p.info().exitStatus).toBe(code);
+      expect(p.info().spawnerr).toBe(expected ? '' : `Bad exit code ${code}`);
+    }
+  });
+
+  test('startsecs=0: an immediate exit is STARTING → RUNNING → EXITED', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'p',
+        command: fixtureCommand('exit-with', 0),
+        startSecs: 0,
+        autorestart: false,
+      }),
+    ]);
+    await h.waitForState('p', 'EXITED');
+    expect(h.states('p')).toEqual(['STARTING', 'RUNNING', 'EXITED']);
+  });
+
+  test('a signal death is unexpected (exit status -1) and restarts', async () => {
+    await using h = await startHarness([sleeper('p', { startSecs: 0 })]);
+    await h.waitForState('p', 'RUNNING');
+    const p = h.supervisor.getProcess('p');
+    const first = p.pid;
+    process.kill(first, 'SIGKILL');
+    await h.waitForState('p', 'RUNNING', 2);
+    expect(h.lines).toContain('warn exited: p (terminated by SIGKILL; not expected)');
+    expect(p.pid).not.toBe(first);
+  });
+});
+
+describe('stop and signal', () => {
+  test('RUNNING → STOPPING → STOPPED with stopsignal', async () => {
+    await using h = await startHarness([sleeper('web')]);
+    await h.waitForState('web', 'RUNNING');
+    const p = h.supervisor.getProcess('web');
+    const pid = p.pid;
+    await p.stop();
+    expect(h.states('web')).toEqual(['STARTING', 'RUNNING', 'STOPPING', 'STOPPED']);
+    expect(h.lines.at(-1)).toBe('warn stopped: web (terminated by SIGTERM)');
+    expect(h.events.at(-1)).toMatchObject({ type: 'PROCESS_STATE_STOPPED', fromState: 'STOPPING', pid });
+    expect(p.pid).toBe(0);
+    expect(p.info().exitStatus).toBe(-1);
+    await expect(p.stop()).rejects.toMatchObject({ code: 'NOT_RUNNING' });
+  });
+
+  test('a stop during STARTING stops it', async () => {
+    await using h = await startHarness([sleeper('web', { startSecs: 10 })]);
+    const p = h.supervisor.getProcess('web');
+    await waitFor(() => p.pid);
+    await p.stop();
+    expect(h.states('web')).toEqual(['STARTING', 'STOPPING', 'STOPPED']);
+  });
+
+  test('an exit code in exitcodes after the stop signal is logged at INFO', async () => {
+    // sh traps TERM and exits 0.
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'sh',
+        command: `sh -c "trap 'exit 0' TERM; echo READY; while :; do sleep 0.05; done"`,
+        startSecs: 0,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('sh');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    await p.stop();
+    expect(h.lines.at(-1)).toBe('info stopped: sh (exit status 0)');
+  });
+
+  test('stopwaitsecs then SIGKILL, logged as supervisord does', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'stubborn',
+        command: fixtureCommand('ignore-sigterm'),
+        startSecs: 0,
+        stopWaitSecs: 0.2,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('stubborn');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    const pid = p.pid;
+    const t0 = performance.now();
+    await p.stop();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(h.lines.slice(-2)).toEqual([
+      `warn killing 'stubborn' (${pid}) with SIGKILL`,
+      'warn stopped: stubborn (terminated by SIGKILL)',
+    ]);
+    expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
+  });
+
+  test('signal sends any signal without a state change', async () => {
+    await using h = await startHarness([sleeper('s')]);
+    const p = h.supervisor.getProcess('s');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    p.signal('usr1');
+    p.signal('SIGHUP');
+    await waitFor(() => readFile(p.stdout.path).includes('GOT SIGHUP'));
+    expect(readFile(p.stdout.path)).toContain('GOT SIGUSR1');
+    expect(p.state).toBe('RUNNING');
+    expect(() => p.signal('NOPE')).toThrow('BAD_SIGNAL: NOPE');
+  });
+
+  test('without stopasgroup a grandchild survives; with it, it dies', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({ name: 'plain', command: fixtureCommand('spawn-grandchild'), startSecs: 0 }),
+      makeProcessConfig({
+        name: 'grouped',
+        command: fixtureCommand('spawn-grandchild'),
+        startSecs: 0,
+        stopAsGroup: true,
+      }),
+    ]);
+    const grandchild = async (name: string) => {
+      const p = h.supervisor.getProcess(name);
+      const text = await waitFor(() => /GRANDCHILD (\d+)\nREADY/.exec(readFile(p.stdout.path)));
+      return Number(text[1]);
+    };
+    const [plain, grouped] = [await grandchild('plain'), await grandchild('grouped')];
+    await h.supervisor.getProcess('plain').stop();
+    await h.supervisor.getProcess('grouped').stop();
+    await waitFor(() => !isPidAlive(grouped), { what: 'the grouped grandchild to die' });
+    expect(isPidAlive(plain)).toBe(true);
+    process.kill(plain, 'SIGKILL');
+  });
+});
+
+function readFile(path: string | null): string {
+  try {
+    return path === null ? '' : readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,157 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { expect, test } from 'vitest';
+import { fixtureCommand, waitFor } from '@supctl/test-utils';
+import { startHarness } from './helpers.ts';
+import { makeProcessConfig } from './make-config.ts';
+
+test('AUTO logs are created when the group is added, named as supervisord names them', async () => {
+  await using h = await startHarness([makeProcessConfig({ name: 'web', autostart: false })]);
+  const p = h.supervisor.getProcess('web');
+  expect(basename(p.stdout.path!)).toMatch(/^web-stdout---supervisor-[a-z0-9_]{8}\.log$/);
+  expect(basename(p.stderr!.path!)).toMatch(/^web-stderr---supervisor-[a-z0-9_]{8}\.log$/);
+  expect(statSync(p.stdout.path!).mode & 0o777).toBe(0o600);
+  expect(readdirSync(h.dir.path)).toHaveLength(2);
+});
+
+test('stdout and stderr go to their files; NONE discards; redirect_stderr merges', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'both',
+      command: fixtureCommand('print-lines', 2, 'x', 'both'),
+      startSecs: 0,
+      autorestart: false,
+    }),
+    makeProcessConfig({
+      name: 'none',
+      command: fixtureCommand('print-lines', 2, 'x', 'both'),
+      startSecs: 0,
+      autorestart: false,
+      stdout: { logfile: { kind: 'none' } },
+    }),
+    makeProcessConfig({
+      name: 'merged',
+      command: fixtureCommand('print-lines', 2, 'x', 'both'),
+      startSecs: 0,
+      autorestart: false,
+      redirectStderr: true,
+    }),
+  ]);
+  for (const name of ['both', 'none', 'merged']) await h.waitForState(name, 'EXITED');
+  const both = h.supervisor.getProcess('both');
+  await waitFor(() => readFileSync(both.stderr!.path!, 'utf8') === 'x-1\nx-2\n');
+  expect(readFileSync(both.stdout.path!, 'utf8')).toBe('x-1\nx-2\n');
+  const none = h.supervisor.getProcess('none');
+  expect(none.stdout.path).toBeNull();
+  await waitFor(() => readFileSync(none.stderr!.path!, 'utf8') === 'x-1\nx-2\n');
+  const merged = h.supervisor.getProcess('merged');
+  expect(merged.stderr).toBeNull();
+  await waitFor(() => readFileSync(merged.stdout.path!, 'utf8').length === 16);
+  expect(readFileSync(merged.stdout.path!, 'utf8').split('\n').sort().join('')).toBe('x-1x-1x-2x-2');
+  expect(readdirSync(h.dir.path)).toHaveLength(4);
+});
+
+test('a child writing 64 MiB as fast as it can loses no byte, with rotation', async () => {
+  const total = 64 * 1024 * 1024;
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'flood',
+      command: fixtureCommand('write-bytes', total, 65_536),
+      startSecs: 0,
+      autorestart: false,
+      stdout: { logfileMaxBytes: 16 * 1024 * 1024, logfileBackups: 10 },
+    }),
+  ]);
+  await h.waitForState('flood', 'EXITED', 1, 20_000);
+  const path = h.supervisor.getProcess('flood').stdout.path!;
+  const files = () => readdirSync(h.dir.path).filter((f) => f.startsWith('flood-stdout'));
+  const size = () => files().reduce((sum, f) => sum + statSync(`${h.dir.path}/${f}`).size, 0);
+  await waitFor(() => size() === total, { timeoutMs: 10_000, what: 'all bytes logged' });
+  // Reassemble oldest backup first and check the pattern.
+  const parts = files()
+    .map((f) => f.slice(basename(path).length))
+    .map((suffix) => (suffix === '' ? 0 : Number(suffix.slice(1))))
+    .sort((a, b) => b - a)
+    .map((n) => readFileSync(n === 0 ? path : `${path}.${n}`));
+  expect(parts.length).toBeGreaterThanOrEqual(4);
+  const all = Buffer.concat(parts);
+  for (let i = 0; i < all.length; i += 65_536) {
+    expect(all[i]).toBe(97);
+    expect(all[i + 1]).toBe(98);
+    expect(all[i + 65_535]).toBe(10);
+  }
+});
+
+test('clear truncates only while the process runs; reopen keeps writing', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'echo', command: fixtureCommand('echo-stdin'), startSecs: 0 }),
+  ]);
+  const p = h.supervisor.getProcess('echo');
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'READY\n');
+  p.clearLogs();
+  expect(readFileSync(p.stdout.path!, 'utf8')).toBe('');
+  p.sendStdin('hello\n');
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'hello\n');
+  p.reopenLogs();
+  p.sendStdin('again\n');
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'hello\nagain\n');
+  await p.stop();
+  p.clearLogs();
+  expect(readFileSync(p.stdout.path!, 'utf8')).toBe('hello\nagain\n');
+  expect(() => p.sendStdin('x')).toThrow('NOT_RUNNING: echo');
+});
+
+test('PROCESS_LOG events when stdout_events_enabled', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'ev',
+      command: fixtureCommand('print-lines', 1, 'hi'),
+      startSecs: 0,
+      autorestart: false,
+      stdout: { eventsEnabled: true },
+    }),
+  ]);
+  await waitFor(() => h.events.find((e) => e.type === 'PROCESS_LOG_STDOUT'));
+  expect(h.events.find((e) => e.type === 'PROCESS_LOG_STDOUT')).toMatchObject({
+    processName: 'ev',
+    groupName: 'ev',
+    data: 'hi-1\n',
+  });
+});
+
+test('strip_ansi removes escape sequences before logging', async () => {
+  await using h = await startHarness(
+    [
+      makeProcessConfig({
+        name: 'color',
+        command: `printf '\\033[31mred\\033[0m plain\\n'`,
+        startSecs: 0,
+        autorestart: false,
+      }),
+    ],
+    { supervisord: { stripAnsi: true } },
+  );
+  await h.waitForState('color', 'EXITED');
+  const p = h.supervisor.getProcess('color');
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'red plain\n');
+});
+test('capture mode emits PROCESS_COMMUNICATION_STDOUT and keeps the tokens out of the log', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'comm',
+      command: `sh -c "printf 'before<!--XSUPERVISOR:BEGIN-->hello comm<!--XSUPERVISOR:END-->after, long enough to flush\\n'; exec sleep 10"`,
+      startSecs: 0,
+      stdout: { captureMaxBytes: 1024 },
+    }),
+  ]);
+  const p = h.supervisor.getProcess('comm');
+  await waitFor(() => h.events.find((e) => e.type === 'PROCESS_COMMUNICATION_STDOUT'));
+  expect(h.events.find((e) => e.type === 'PROCESS_COMMUNICATION_STDOUT')).toEqual({
+    type: 'PROCESS_COMMUNICATION_STDOUT',
+    processName: 'comm',
+    groupName: 'comm',
+    pid: p.pid,
+    data: 'hello comm',
+  });
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'beforeafter, long enough to flush\n');
+});

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { makeTempDir } from '@supctl/test-utils';
+import { RotatingFile } from '../src/index.ts';
+
+test('rotates after a write reaches maxBytes, keeping backups .1 (newest) … .N', async () => {
+  await using dir = makeTempDir();
+  const path = join(dir.path, 'rot.log');
+  const log = new RotatingFile({ path, maxBytes: 10, backups: 2 });
+  for (const chunk of ['aaaa', 'bbbbbbbb', 'cc', 'dddddddddddd', 'eee']) log.write(Buffer.from(chunk));
+  log.close();
+  // aaaa+bbbbbbbb (12) → .1; cc+dddddddddddd (14) → rotates: .1 → .2
+  expect(readFileSync(`${path}.2`, 'utf8')).toBe('aaaabbbbbbbb');
+  expect(readFileSync(`${path}.1`, 'utf8')).toBe('ccdddddddddddd');
+  expect(readFileSync(path, 'utf8')).toBe('eee');
+  expect(existsSync(`${path}.3`)).toBe(false);
+});
+
+test('the oldest backup is dropped', async () => {
+  await using dir = makeTempDir();
+  const path = join(dir.path, 'rot.log');
+  const log = new RotatingFile({ path, maxBytes: 4, backups: 2 });
+  for (const chunk of ['1111', '2222', '3333', '4444', '5']) log.write(Buffer.from(chunk));
+  log.close();
+  expect([
+    readFileSync(`${path}.2`, 'utf8'),
+    readFileSync(`${path}.1`, 'utf8'),
+    readFileSync(path, 'utf8'),
+  ]).toEqual(['3333', '4444', '5']);
+});
+
+test('backups=0 truncates; maxBytes=0 never rotates; appends to an existing file', async () => {
+  await using dir = makeTempDir();
+  const path = join(dir.path, 'a.log');
+  writeFileSync(path, 'old\n');
+  const log = new RotatingFile({ path, maxBytes: 8, backups: 0 });
+  log.write(Buffer.from('12345'));
+  expect(statSync(path).size).toBe(0);
+  log.write(Buffer.from('xy'));
+  log.close();
+  expect(readFileSync(path, 'utf8')).toBe('xy');
+  const never = new RotatingFile({ path, maxBytes: 0, backups: 3 });
+  never.write(Buffer.alloc(1000));
+  never.close();
+  expect(statSync(path).size).toBe(1002);
+});
+
+test('clear removes and recreates; reopen follows a moved file', async () => {
+  await using dir = makeTempDir();
+  const path = join(dir.path, 'a.log');
+  const log = new RotatingFile({ path });
+  log.write(Buffer.from('one\n'));
+  log.clear();
+  log.write(Buffer.from('two\n'));
+  expect(readFileSync(path, 'utf8')).toBe('two\n');
+  const { renameSync } = await import('node:fs');
+  renameSync(path, `${path}.moved`);
+  log.reopen();
+  log.write(Buffer.from('three\n'));
+  log.close();
+  expect(readFileSync(path, 'utf8')).toBe('three\n');
+  expect(readFileSync(`${path}.moved`, 'utf8')).toBe('two\n');
+});

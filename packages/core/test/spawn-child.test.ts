@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { fixtureCommand } from '@supctl/test-utils';
+import { buildChildEnv } from '../src/index.ts';
+import { startHarness } from './helpers.ts';
+import { makeProcessConfig } from './make-config.ts';
+
+test('environment precedence: supd env → SUPERVISOR_* → configured environment', () => {
+  const config = makeProcessConfig({
+    name: 'web_01',
+    environment: { SHARED: 'fromprog', SUPERVISOR_GROUP_NAME: 'x' },
+  });
+  const env = buildChildEnv(config, {
+    baseEnv: { SHARED: 'fromsupd', HOME: '/root', SUPERVISOR_ENABLED: '0' },
+    groupName: 'web',
+    serverUrl: 'unix:///tmp/supd.sock',
+  });
+  expect(env).toEqual({
+    HOME: '/root',
+    SHARED: 'fromprog',
+    SUPERVISOR_ENABLED: '1',
+    SUPERVISOR_SERVER_URL: 'unix:///tmp/supd.sock',
+    SUPERVISOR_PROCESS_NAME: 'web_01',
+    SUPERVISOR_GROUP_NAME: 'x',
+  });
+  expect(
+    buildChildEnv({ ...config, serverUrl: 'http://h:1' }, { baseEnv: {}, groupName: 'g' })
+      .SUPERVISOR_SERVER_URL,
+  ).toBe('http://h:1');
+  expect(buildChildEnv(config, { baseEnv: {}, groupName: 'g' })).not.toHaveProperty('SUPERVISOR_SERVER_URL');
+});
+
+test('a real child sees its environment, directory and umask', async () => {
+  await using h = await startHarness(
+    [
+      makeProcessConfig({
+        name: 'env',
+        command: fixtureCommand(
+          'print-env',
+          'SUPERVISOR_ENABLED',
+          'SUPERVISOR_PROCESS_NAME',
+          'SUPERVISOR_GROUP_NAME',
+          'SUPERVISOR_SERVER_URL',
+          'FOO',
+          'BASE',
+        ),
+        startSecs: 0,
+        autorestart: false,
+        directory: '/tmp',
+        umask: 0o077,
+        environment: { FOO: 'bar baz' },
+      }),
+    ],
+    { env: { BASE: 'yes', PATH: process.env.PATH }, serverUrl: 'unix:///tmp/x.sock' },
+  );
+  await h.waitForState('env', 'EXITED');
+  const p = h.supervisor.getProcess('env');
+  expect(readFileSync(p.stdout.path!, 'utf8')).toBe(
+    [
+      'SUPERVISOR_ENABLED=1',
+      'SUPERVISOR_PROCESS_NAME=env',
+      'SUPERVISOR_GROUP_NAME=env',
+      'SUPERVISOR_SERVER_URL=unix:///tmp/x.sock',
+      'FOO=bar baz',
+      'BASE=yes',
+      'CWD=/tmp',
+      'UMASK=077',
+      '',
+    ].join('\n'),
+  );
+  // Our own umask is untouched.
+  const mask = process.umask(0o022);
+  process.umask(mask);
+  expect(mask).not.toBe(0o077);
+});
+
+test('the PATH of the program environment is used to find the command', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'p',
+      command: 'nosuch',
+      environment: { PATH: '/nonexistent' },
+      startRetries: 0,
+    }),
+  ]);
+  await h.waitForState('p', 'FATAL');
+  expect(h.lines[0]).toBe("info spawnerr: can't find command 'nosuch'");
+});
+
+test.runIf(process.getuid?.() === 0)('user= runs the child as that user (root only)', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'id', command: 'id -u', user: 'nobody', startSecs: 0, autorestart: false }),
+  ]);
+  await h.waitForState('id', 'EXITED');
+  const { lookupUser } = await import('../src/users.ts');
+  expect(readFileSync(h.supervisor.getProcess('id').stdout.path!, 'utf8')).toBe(
+    `${lookupUser('nobody')!.uid}\n`,
+  );
+});
+
+test('an unknown user is a spawn error', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'u', command: 'true', user: 'no-such-user-x', startRetries: 0 }),
+  ]);
+  await h.waitForState('u', 'FATAL');
+  expect(h.supervisor.getProcess('u').info().spawnerr).toBe("couldn't find user no-such-user-x");
+});

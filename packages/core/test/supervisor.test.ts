@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { fixtureCommand, processesInGroups, waitFor } from '@supctl/test-utils';
+import { startHarness } from './helpers.ts';
+import { makeConfig, makeGroupConfig, makeProcessConfig } from './make-config.ts';
+
+const sleeper = (name: string, priority = 999, over: Parameters<typeof makeProcessConfig>[0] = {}) =>
+  makeProcessConfig({ name, command: fixtureCommand('sleep-forever'), startSecs: 0, priority, ...over });
+
+const group = (name: string, priority: number, ...names: string[]) =>
+  makeGroupConfig(
+    names.map((n) => sleeper(n)),
+    { name, priority },
+  );
+
+test('start adds groups in (priority, name) order, then spawns autostart processes in that order', async () => {
+  await using h = await startHarness([
+    group('zeta', 5, 'z1'),
+    group('alpha', 10, 'a2', 'a1'),
+    group('beta', 10, 'b1'),
+    makeGroupConfig([sleeper('manual', 999, { autostart: false })]),
+  ]);
+  expect(h.events.slice(0, 5)).toEqual([
+    { type: 'PROCESS_GROUP_ADDED', groupName: 'zeta' },
+    { type: 'PROCESS_GROUP_ADDED', groupName: 'alpha' },
+    { type: 'PROCESS_GROUP_ADDED', groupName: 'beta' },
+    { type: 'PROCESS_GROUP_ADDED', groupName: 'manual' },
+    { type: 'SUPERVISOR_STATE_CHANGE_RUNNING' },
+  ]);
+  const spawned = h.lines.filter((l) => l.includes('spawned:')).map((l) => /'(.*)'/.exec(l)![1]);
+  expect(spawned).toEqual(['z1', 'a1', 'a2', 'b1']);
+  expect(h.supervisor.getProcess('manual').state).toBe('STOPPED');
+  expect(h.supervisor.getProcess('alpha:a1').name).toBe('a1');
+  expect(() => h.supervisor.getProcess('alpha:nope')).toThrow('BAD_NAME: alpha:nope');
+});
+
+test('stopAll is ascending; startAll returns per-process results', async () => {
+  await using h = await startHarness([group('late', 20, 'l1'), group('early', 1, 'e1')]);
+  await h.waitForState('l1', 'RUNNING');
+  await h.waitForState('e1', 'RUNNING');
+  const stopping: string[] = [];
+  h.supervisor.subscribe((e) => {
+    if (e.type === 'PROCESS_STATE_STOPPING') stopping.push(e.processName);
+  });
+  const results = await h.supervisor.stopAll({ wait: true });
+  expect(stopping).toEqual(['e1', 'l1']);
+  expect(results.map((r) => [r.name, r.error])).toEqual(
+    expect.arrayContaining([
+      ['e1', null],
+      ['l1', null],
+    ]),
+  );
+  expect(await h.supervisor.stopAll()).toEqual([]);
+  const started = await h.supervisor.startAll({ wait: true });
+  expect(started).toHaveLength(2);
+  expect(h.supervisor.processes().map((p) => p.state)).toEqual(['RUNNING', 'RUNNING']);
+});
+
+test('shutdown stops groups in reverse priority, one group at a time, and leaves no process behind', async () => {
+  const h = await startHarness([
+    group('first', 1, 'f1', 'f2'),
+    makeGroupConfig(
+      [
+        makeProcessConfig({
+          name: 'tree',
+          command: fixtureCommand('spawn-grandchild'),
+          startSecs: 0,
+          stopAsGroup: true,
+        }),
+      ],
+      { priority: 50 },
+    ),
+    makeGroupConfig(
+      [
+        makeProcessConfig({
+          name: 'slow',
+          command: fixtureCommand('ignore-sigterm'),
+          startSecs: 0,
+          stopWaitSecs: 0.2,
+        }),
+      ],
+      { priority: 100 },
+    ),
+  ]);
+  try {
+    for (const name of ['f1', 'f2', 'tree', 'slow']) await h.waitForState(name, 'RUNNING');
+    const tree = h.supervisor.getProcess('tree');
+    await waitFor(() => readText(tree.stdout.path!).includes('READY'));
+    await waitFor(() => readText(h.supervisor.getProcess('slow').stdout.path!).includes('READY'));
+    const pgids = h.supervisor.processes().map((p) => p.pid);
+    expect(processesInGroups(pgids).length).toBe(5); // four children and one grandchild
+    await h.supervisor.shutdown();
+    const order = h.events
+      .filter((e) => e.type === 'PROCESS_STATE_STOPPING' || e.type === 'PROCESS_STATE_STOPPED')
+      .map((e) => `${e.type.slice(14)} ${'processName' in e ? e.processName : ''}`);
+    expect(order.slice(0, 4)).toEqual(['STOPPING slow', 'STOPPED slow', 'STOPPING tree', 'STOPPED tree']);
+    expect(order.slice(4, 6)).toEqual(['STOPPING f1', 'STOPPING f2']);
+    expect(h.events.find((e) => e.type === 'SUPERVISOR_STATE_CHANGE_STOPPING')).toBeDefined();
+    expect(h.supervisor.state).toBe('SHUTDOWN');
+    expect(processesInGroups(pgids)).toEqual([]);
+  } finally {
+    await h[Symbol.asyncDispose]();
+  }
+});
+
+test('shutdown gives up BACKOFF processes and restarts nothing', async () => {
+  await using h = await startHarness(
+    [
+      makeProcessConfig({ name: 'q', command: fixtureCommand('exit-with', 1), startSecs: 5 }),
+      sleeper('always', 999, { autorestart: true }),
+    ],
+    { backoffStepMs: 10_000 },
+  );
+  await h.waitForState('q', 'BACKOFF');
+  await h.waitForState('always', 'RUNNING');
+  await h.supervisor.shutdown();
+  expect(h.supervisor.getProcess('q').state).toBe('FATAL');
+  expect(h.supervisor.getProcess('always').state).toBe('STOPPED');
+});
+
+test('reloadConfig reports the diff; update applies it (removed, changed, added)', async () => {
+  await using h = await startHarness([sleeper('keep'), sleeper('change'), sleeper('drop')]);
+  for (const name of ['keep', 'change', 'drop']) await h.waitForState(name, 'RUNNING');
+  const keepPid = h.supervisor.getProcess('keep').pid;
+  const next = makeConfig({ childlogdir: h.dir.path }, [
+    makeGroupConfig([sleeper('keep')]),
+    makeGroupConfig([sleeper('change', 999, { environment: { NEW: '1' } })]),
+    makeGroupConfig([sleeper('add')]),
+  ]);
+  expect(h.supervisor.reloadConfig(next)).toEqual({ added: ['add'], changed: ['change'], removed: ['drop'] });
+  const groupEvents: string[] = [];
+  h.supervisor.subscribe((e) => {
+    if (e.type === 'PROCESS_GROUP_ADDED' || e.type === 'PROCESS_GROUP_REMOVED') {
+      groupEvents.push(`${e.type.slice(14)} ${e.groupName}`);
+    }
+  });
+  await h.supervisor.update();
+  expect(groupEvents).toEqual(['REMOVED drop', 'REMOVED change', 'ADDED change', 'ADDED add']);
+  expect(h.supervisor.groups.map((g) => g.name)).toEqual(['add', 'change', 'keep']);
+  await h.waitForState('add', 'RUNNING');
+  await h.waitForState('change', 'RUNNING', 2);
+  expect(h.supervisor.getProcess('keep').pid).toBe(keepPid);
+  expect(h.supervisor.diff(next)).toEqual({ added: [], changed: [], removed: [] });
+});
+
+test('addGroup and removeGroup faults', async () => {
+  await using h = await startHarness([sleeper('web', 999, { autostart: false })]);
+  expect(() => h.supervisor.addGroup('web')).toThrow('ALREADY_ADDED: web');
+  expect(() => h.supervisor.addGroup('nope')).toThrow('BAD_NAME: nope');
+  await h.supervisor.getProcess('web').start();
+  expect(() => h.supervisor.removeGroup('web')).toThrow('STILL_RUNNING: web');
+  await h.supervisor.stopGroup('web', { wait: true });
+  h.supervisor.removeGroup('web');
+  expect(() => h.supervisor.removeGroup('web')).toThrow('BAD_NAME: web');
+  h.supervisor.addGroup('web');
+  // autostart=false: added but not started
+  expect(h.supervisor.getProcess('web').state).toBe('STOPPED');
+});
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
