@@ -2,8 +2,8 @@
 // Each bench is one scenario with real children; `iterations` is small because every run
 // spawns hundreds of processes.
 import { readdirSync, statSync } from 'node:fs';
-import { bench, describe } from 'vitest';
 import { fixtureCommand, makeTempDir, waitFor } from '@supctl/test-utils';
+import { bench, describe } from 'vitest';
 import { Supervisor } from '../src/index.ts';
 import { makeConfig, makeGroupConfig, makeProcessConfig } from '../test/make-config.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@supctl/config';
-import { expect, test } from 'vitest';
 import { fixtureCommand, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { Supervisor } from '../src/index.ts';
 
 test('a config parsed from INI runs: numprocs, [group:x], environment', async () => {

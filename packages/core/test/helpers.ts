@@ -3,13 +3,7 @@
 
 import type { GroupConfig, ProcessConfig } from '@supctl/config';
 import type { ProcessStateName, SupervisorEvent } from '@supctl/events';
-import {
-  makeTempDir,
-  processesInGroups,
-  reapLeaks,
-  type TempDir,
-  waitFor,
-} from '@supctl/test-utils';
+import { makeTempDir, processesInGroups, reapLeaks, type TempDir, waitFor } from '@supctl/test-utils';
 import { Supervisor, type SupervisorOptions } from '../src/index.ts';
 import { makeConfig, makeGroupConfig } from './make-config.ts';
 

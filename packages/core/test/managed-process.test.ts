@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
 import { fixtureCommand, isPidAlive, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
 import { EXITED_TOO_QUICKLY, SupervisorError } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';

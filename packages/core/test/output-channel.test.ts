@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { expect, test } from 'vitest';
 import { fixtureCommand, waitFor } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
 import { makeTempDir } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { readLog, tailLog } from '../src/index.ts';
 
 test('readLog offset/length semantics', async () => {

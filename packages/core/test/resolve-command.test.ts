@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
 import { makeTempDir } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { CommandError, resolveCommand } from '../src/index.ts';
 
 test('PATH search, argv kept as written', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
 import { makeTempDir } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { RotatingFile } from '../src/index.ts';
 
 test('rotates after a write reaches maxBytes, keeping backups .1 (newest) … .N', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from 'vitest';
 import { fixtureCommand } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { buildChildEnv } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from 'vitest';
 import { fixtureCommand, processesInGroups, waitFor } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { startHarness } from './helpers.ts';
 import { makeConfig, makeGroupConfig, makeProcessConfig } from './make-config.ts';
 

@@ -1,6 +1,6 @@
 import type { TickEvent } from '@supctl/events';
-import { expect, test } from 'vitest';
 import { waitFor } from '@supctl/test-utils';
+import { expect, test } from 'vitest';
 import { startTicks } from '../src/index.ts';
 
 test('TICK_5 fires at the next 5-second boundary, not before, with when = the boundary', async () => {
