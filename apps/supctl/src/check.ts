@@ -44,6 +44,10 @@ function summary(config: Config): string {
     .join('\n');
 }
 
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 export function runCheck(args: string[], io: Output): ExitCode {
   let values: ReturnType<typeof parse>['values'];
   let positionals: string[];
@@ -102,7 +106,7 @@ export function runCheck(args: string[], io: Output): ExitCode {
   if (!values.quiet) {
     io.out(`${summary(result.config)}\n`);
     io.out(
-      `${file}: OK, ${result.config.groups.length} groups, ${processes} processes, ${result.warnings.length} warnings\n`,
+      `${file}: OK, ${plural(result.config.groups.length, 'group')}, ${plural(processes, 'process', 'processes')}, ${plural(result.warnings.length, 'warning')}\n`,
     );
   }
   return EXIT.OK;

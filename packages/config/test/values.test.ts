@@ -306,3 +306,79 @@ describe('% expansion and numprocs', () => {
     expect(c.supervisord.environment).toEqual({ X: '50%', N: 'node1' });
   });
 });
+
+describe('servers and [supervisorctl]', () => {
+  test.each([
+    ['127.0.0.1:9001', '127.0.0.1', 9001],
+    ['*:9001', '', 9001],
+    [':9001', '', 9001],
+    ['9001', '', 9001],
+    ['LOCALHOST:80', 'localhost', 80],
+  ])('inet port=%s', (port, host, number) => {
+    expect(
+      config(`[inet_http_server]\nport=${port}\nusername=u\npassword={SHA}x\n`).httpServers[0],
+    ).toMatchObject({
+      family: 'inet',
+      host,
+      port: number,
+      username: 'u',
+      password: '{SHA}x',
+    });
+  });
+
+  test('unix socket: relative and // paths are normalised against the working directory; chmod and chown', () => {
+    const c = config(
+      '[unix_http_server]\nfile=run//x/../s.sock\nchmod=0770\nchown=nobody:nogroup\n[unix_http_server:b]\nfile=%(here)s/b.sock\n',
+    );
+    expect(c.httpServers).toMatchObject([
+      {
+        family: 'unix',
+        name: null,
+        file: '/cwd/run/s.sock',
+        chmod: 0o770,
+        chown: { user: 'nobody', group: 'nogroup' },
+      },
+      { family: 'unix', name: 'b', file: '/etc/sd/b.sock', chmod: 0o700, chown: null },
+    ]);
+  });
+
+  test('[supervisorctl] is read for clients; its problems only warn (supervisord ignores it)', () => {
+    const c = config('[supervisorctl]\nserverurl=unix://%(here)s/../s.sock\nprompt=%(ENV_NOPE)s\n');
+    expect(c.supervisorctl).toMatchObject({
+      serverUrl: 'unix:///etc/s.sock',
+      prompt: 'supervisor',
+      username: null,
+    });
+    expect(c.warnings.some((w) => w.section === 'supervisorctl' && w.option === 'prompt')).toBe(true);
+  });
+
+  test('[rpcinterface:x]: Supervisor’s own is silent, a plugin warns', () => {
+    const main = 'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface';
+    expect(analyze(`[rpcinterface:supervisor]\n${main}\n`).warnings).toEqual([]);
+    const r = analyze('[rpcinterface:twiddler]\nsupervisor.rpcinterface_factory = twiddler:make\n');
+    expect(r.config!.rpcInterfaces).toEqual([{ name: 'twiddler', factory: 'twiddler:make', extras: {} }]);
+    expect(r.warnings[0]!.message).toContain('a Python plugin supd cannot load');
+  });
+
+  test('eventlistener and fcgi-program groups', () => {
+    const c = config(
+      '[eventlistener:mon]\ncommand=python mon.py\nevents=process_state, TICK_60\nbuffer_size=50\n[fcgi-program:php]\ncommand=php-cgi\nsocket=unix:///run//php.sock\nsocket_mode=0660\nprocess_name=php%(process_num)d\nnumprocs=2\n',
+    );
+    expect(c.groups.map((g) => ({ ...g, processes: g.processes.map((p) => p.name) }))).toMatchObject([
+      {
+        kind: 'eventlistener',
+        name: 'mon',
+        priority: -1,
+        events: ['PROCESS_STATE', 'TICK_60'],
+        bufferSize: 50,
+        processes: ['mon'],
+      },
+      {
+        kind: 'fcgi-program',
+        name: 'php',
+        socket: { family: 'unix', path: '/run/php.sock', mode: 0o660 },
+        processes: ['php0', 'php1'],
+      },
+    ]);
+  });
+});

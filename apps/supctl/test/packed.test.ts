@@ -1,0 +1,83 @@
+// Each package works from its packed tarball alone: `exports`, types and bins as a user gets
+// them from the registry (installed offline from the tarballs, nothing from the workspace).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const PACKAGES = ['packages/config', 'packages/events', 'packages/core', 'apps/supctl'];
+const built = PACKAGES.every((pkg) => existsSync(join(ROOT, pkg, 'dist/index.js')));
+// `pnpm test` builds first; a bare `vitest run` without a build skips (CI never does: it fails).
+const run = built || process.env.CI === 'true';
+const dir = mkdtempSync(join(tmpdir(), 'supctl-packed-'));
+
+function pnpm(args: string[], cwd: string): string {
+  // Under `pnpm test`, npm_execpath is pnpm itself; otherwise go through npx with the pinned version.
+  const execpath = process.env.npm_execpath;
+  if (execpath?.includes('pnpm'))
+    return execFileSync(process.execPath, [execpath, ...args], { cwd, encoding: 'utf8' });
+  return execFileSync('npx', ['-y', 'pnpm@10.34.9', ...args], { cwd, encoding: 'utf8' });
+}
+
+beforeAll(() => {
+  if (!run) return;
+  for (const pkg of PACKAGES) {
+    if (!existsSync(join(ROOT, pkg, 'dist/index.js'))) {
+      throw new Error(`${pkg}/dist is missing: build first (npx -y pnpm@10.34.9 build)`);
+    }
+    pnpm(['pack', '--pack-destination', dir], join(ROOT, pkg));
+  }
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  const tarballs = PACKAGES.map((pkg) => {
+    const { name, version } = JSON.parse(readFileSync(join(ROOT, pkg, 'package.json'), 'utf8'));
+    return `./${name.replace('@', '').replace('/', '-')}-${version}.tgz`;
+  });
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.runIf(run)('installed from tarballs', () => {
+  test.each([
+    ['@supctl/config', ['parse', 'load', 'analyzeConfig', 'ConfigError', 'formatProgramSection']],
+    ['@supctl/events', ['PROCESS_STATES', 'formatEventPayload', 'ListenerOutputParser']],
+    ['@supctl/core', ['Supervisor']],
+  ])('%s exports what its README shows, with types', (name, exports) => {
+    const script = `import * as m from '${name}'; console.log(JSON.stringify(Object.keys(m)));`;
+    const keys = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' }),
+    );
+    expect(keys).toEqual(expect.arrayContaining(exports));
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8'));
+    expect(existsSync(join(dir, 'node_modules', name, pkg.exports['.'].types))).toBe(true);
+    expect(pkg.dependencies ?? {}).not.toMatchObject({
+      '@supctl/config': expect.stringContaining('workspace'),
+    });
+  });
+
+  test('the supctl bin runs: check on the bundled example', () => {
+    const out = execFileSync(
+      join(dir, 'node_modules/.bin/supctl'),
+      ['check', join(ROOT, 'examples/supervisord.conf')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toMatch(/examples\/supervisord\.conf: OK, 2 groups, 4 processes, 0 warnings/);
+  });
+});
+
+test.runIf(!run)(
+  'packed-tarball tests skipped: packages are not built (run npx -y pnpm@10.34.9 build)',
+  () => {
+    console.warn('packed-tarball tests skipped: no dist/ (build first)');
+  },
+);
