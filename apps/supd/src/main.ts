@@ -1,0 +1,110 @@
+// supd's entry: supervisord's command line, messages and exit codes, and daemonizing by a
+// detached re-spawn (Node cannot fork) that reports back once it is running.
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { load } from '@supctl/config';
+import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
+import { runSupd, StartupError, type SupdIO } from './run.ts';
+
+const READY_FD_ENV = 'SUPD_DAEMON_READY_FD';
+const CWD_ENV = 'SUPD_STARTUP_CWD';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return pkg.version;
+}
+
+const io: SupdIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+// In the parent: does the config ask to stay in the foreground? (Errors surface in the child run.)
+function wantsDaemon(args: SupdArgs, cwd: string): boolean {
+  if (args.overrides.nodaemon === true) return false;
+  if (args.configFile === undefined) return true;
+  try {
+    return !applyOverrides(load(args.configFile, { cwd }), args.overrides, cwd).supervisord.nodaemon;
+  } catch {
+    return false; // let the foreground run report the error, with the right exit code
+  }
+}
+
+// Re-run ourselves detached (new session, no terminal); resolve with the exit code to use.
+function daemonize(argv: readonly string[], cwd: string): Promise<number> {
+  return new Promise((resolveExit) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [READY_FD_ENV]: '3', [CWD_ENV]: cwd },
+    });
+    let errors = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
+    const ready = child.stdio[3] as NodeJS.ReadableStream;
+    let answered = false;
+    ready.on('data', () => {
+      if (answered) return;
+      answered = true;
+      child.unref();
+      (child.stderr as unknown as { destroy(): void }).destroy();
+      (ready as unknown as { destroy(): void }).destroy();
+      resolveExit(0);
+    });
+    child.on('exit', (code) => {
+      if (answered) return;
+      answered = true;
+      process.stderr.write(errors);
+      resolveExit(code ?? 1);
+    });
+  });
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const argv0 = process.argv[1]
+    ? basename(process.argv[1]) === 'supd.js'
+      ? 'supd'
+      : process.argv[1]
+    : 'supd';
+  const readyFd = process.env[READY_FD_ENV];
+  const cwd = process.env[CWD_ENV] ?? process.cwd();
+  delete process.env[READY_FD_ENV];
+  delete process.env[CWD_ENV];
+  try {
+    const args = parseSupdArgs(argv);
+    if (args.help) {
+      io.stdout(usage(argv0));
+      process.exitCode = 0;
+      return;
+    }
+    if (args.version) {
+      io.stdout(`${version()}\n`);
+      process.exitCode = 0;
+      return;
+    }
+    if (readyFd === undefined && wantsDaemon(args, cwd)) {
+      process.exitCode = await daemonize(argv, cwd);
+      return;
+    }
+    const daemonChild =
+      readyFd === undefined
+        ? undefined
+        : {
+            ready() {
+              const out = createWriteStream('', { fd: Number(readyFd) });
+              out.end('ready\n');
+              // Now detached for good: stderr goes nowhere, as supervisord points 0/1/2 at /dev/null.
+              process.stderr.write = () => true;
+            },
+          };
+    process.exitCode = await runSupd({ argv0, args, cwd, env: process.env, io, daemonChild });
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof StartupError) {
+      io.stderr(`Error: ${e.message}\nFor help, use ${argv0} -h\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,191 @@
+// The daemon's life: read the config, open the main log, run the engine, and react to signals
+// (TERM/INT/QUIT shut down, HUP re-reads everything in-process, USR2 reopens the logs).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  type Config,
+  ConfigError,
+  type ConfigIssue,
+  defaultConfigPaths,
+  findConfigFile,
+  load,
+} from '@supctl/config';
+import { cleanupAutoLogs, Supervisor } from '@supctl/core';
+import { ensureLimit } from './limits.ts';
+import { MainLog } from './main-log.ts';
+import { applyOverrides, type SupdArgs, UsageError } from './options.ts';
+
+export interface SupdIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface RunOptions {
+  readonly argv0: string;
+  readonly args: SupdArgs;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly io: SupdIO;
+  /** Set in the detached re-spawn: report readiness (or a startup error) to the waiting parent. */
+  readonly daemonChild?: { ready(): void };
+}
+
+/** A startup failure supd reports as `Error: …` with exit code 2, as supervisord does. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+type Stop = 'shutdown' | 'reload';
+
+// uid/gid of a user name or numeric uid, from /etc/passwd.
+function userInfo(user: string): { uid: number; gid: number } {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === user || uid === user.trim()) return { uid: Number(uid), gid: Number(gid) };
+  }
+  throw new UsageError(`Invalid user name ${user}`);
+}
+
+function describeConfigError(e: ConfigError): string {
+  // File-level problems keep supervisord's words (`could not find config file x`).
+  const first: ConfigIssue | undefined = e.issues[0];
+  if (e.issues.length === 1 && first && first.line === undefined) return first.supervisorMessage;
+  return e.message;
+}
+
+function readConfig(options: RunOptions): Config {
+  const file = options.args.configFile ?? findConfigFile(options.argv0, { cwd: options.cwd });
+  if (file === undefined) {
+    throw new UsageError(
+      `No config file found at default paths (${defaultConfigPaths(options.argv0, options.cwd).join(', ')}); use the -c option to specify a config file at a different path`,
+    );
+  }
+  let config: Config;
+  try {
+    config = load(file, { cwd: options.cwd, env: options.env });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new StartupError(describeConfigError(e));
+    throw e;
+  }
+  return applyOverrides(config, options.args.overrides, options.cwd);
+}
+
+function serverUrlFor(config: Config): string | null {
+  const unix = config.httpServers.find((s) => s.family === 'unix');
+  if (unix) return `unix://${unix.file}`;
+  const inet = config.httpServers.findLast((s) => s.family === 'inet');
+  return inet?.family === 'inet' ? `http://${inet.host || 'localhost'}:${inet.port}` : null;
+}
+
+/** Runs supd until it is told to stop; resolves with the exit code. */
+export async function runSupd(options: RunOptions): Promise<number> {
+  let config = readConfig(options);
+  const sd = config.supervisord;
+  if (sd.user !== null) {
+    if (process.getuid?.() !== 0) throw new UsageError("Can't drop privilege as nonroot user");
+  }
+  for (const [limit, minimum] of [
+    ['nofile', sd.minfds],
+    ['nproc', sd.minprocs],
+  ] as const) {
+    const refusal = ensureLimit(limit, minimum);
+    if (refusal) throw new UsageError(refusal);
+  }
+  if (sd.user !== null) {
+    // Supplementary groups too, as supervisord's setgroups; then gid, then uid.
+    const posix = process as NodeJS.Process & { initgroups?(user: string, group: string | number): void };
+    const info = userInfo(sd.user);
+    posix.initgroups?.(sd.user, info.gid);
+    process.setgid?.(info.gid);
+    process.setuid?.(info.uid);
+  }
+
+  const signals: Stop[] = [];
+  let wake: (() => void) | null = null;
+  let log: MainLog | null = null;
+  let reloadCount = 0;
+  const onSignal = (name: NodeJS.Signals, stop: Stop | 'reopen') => {
+    process.on(name, () => {
+      if (stop === 'reopen') {
+        log?.log('info', 'received SIGUSR2 indicating log reopen request');
+        log?.reopen();
+        supervisor?.reopenLogs();
+        log?.log('info', 'supervisord logreopen');
+        return;
+      }
+      if (stop === 'reload' && signals.includes('shutdown')) {
+        log?.log('warn', `ignored ${name} indicating restart request (shutdown in progress)`);
+        return;
+      }
+      log?.log('warn', `received ${name} indicating ${stop === 'reload' ? 'restart' : 'exit'} request`);
+      signals.push(stop);
+      wake?.();
+    });
+  };
+  let supervisor: Supervisor | null = null;
+  for (const name of ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const) onSignal(name, 'shutdown');
+  onSignal('SIGHUP', 'reload');
+  onSignal('SIGUSR2', 'reopen');
+
+  const pidfile = resolve(options.cwd, sd.pidfile);
+  let wrotePidfile = false;
+  try {
+    for (;;) {
+      const s = config.supervisord;
+      const echo =
+        s.nodaemon && !s.silent && !options.daemonChild ? (line: string) => options.io.stdout(line) : null;
+      log = new MainLog({
+        config: s,
+        path: s.logfile === 'syslog' ? 'syslog' : resolve(options.cwd, s.logfile),
+        echo,
+      });
+      if (process.getuid?.() === 0 && s.user === null) {
+        log.log(
+          'critical',
+          'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
+        );
+      } else if (s.user !== null) {
+        log.log('info', `Set uid to user ${process.getuid?.()} succeeded`);
+      }
+      for (const w of config.warnings) log.log('warn', w.message);
+      for (const info of config.infos) log.log('info', info);
+      if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier);
+      supervisor = new Supervisor(config, { logger: log, env: options.env, serverUrl: serverUrlFor(config) });
+      if (reloadCount === 0) {
+        if (options.daemonChild) log.log('info', 'daemonizing the supervisord process');
+        writeFileSync(pidfile, `${process.pid}\n`);
+        wrotePidfile = true;
+        log.log('info', `supervisord started with pid ${process.pid}`);
+        options.daemonChild?.ready();
+      }
+      await supervisor.start();
+      // Signal handlers do not keep Node's event loop alive; a daemon with nothing to run must.
+      const keepAlive = setInterval(() => {}, 2 ** 30);
+      if (signals.length === 0) await new Promise<void>((r) => (wake = r));
+      clearInterval(keepAlive);
+      wake = null;
+      const stop = signals.includes('shutdown') ? 'shutdown' : 'reload';
+      signals.length = 0;
+      await supervisor.close();
+      supervisor = null;
+      if (stop === 'shutdown') return 0;
+      reloadCount++;
+      try {
+        config = readConfig(options);
+      } catch (e) {
+        // supervisord prints the error and exits 2 when the new config is bad.
+        const message = e instanceof StartupError || e instanceof UsageError ? e.message : String(e);
+        options.io.stderr(`Error: ${message}\nFor help, use ${options.argv0} -h\n`);
+        return 2;
+      }
+      log.close();
+    }
+  } finally {
+    await supervisor?.close();
+    log?.close();
+    if (wrotePidfile) rmSync(pidfile, { force: true });
+  }
+}

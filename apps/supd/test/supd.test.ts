@@ -1,0 +1,189 @@
+// supd as a user runs it: the built bin, real children, real signals.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
+import { BIN, readLog, runE2e, startSupd, waitForLog } from './helpers.ts';
+
+function config(dir: string, programs: string, extra = ''): string {
+  const file = join(dir, 'supervisord.conf');
+  writeFileSync(
+    file,
+    `[supervisord]\nlogfile=%(here)s/supd.log\npidfile=%(here)s/supd.pid\nchildlogdir=%(here)s\n${extra}\n${programs}`,
+  );
+  return file;
+}
+
+const SLEEPER = '[program:sleeper]\ncommand=sleep 300\nstartsecs=0\nstopasgroup=true\n';
+
+function pidsFromLog(log: string): number[] {
+  return [...log.matchAll(/spawned: '[^']+' with pid (\d+)/g)].map((m) => Number(m[1]));
+}
+
+describe.runIf(runE2e)('supd', () => {
+  test('foreground: runs the programs, logs like supervisord, TERM stops everything and exits 0', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, `${SLEEPER}[program:hello]\ncommand=sh -c "echo hello; exec sleep 300"\nstartsecs=0\n`);
+    await using supd = startSupd(['-n', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: sleeper entered RUNNING state/);
+    await waitForLog(log, /success: hello entered RUNNING state/);
+    expect(readFileSync(join(dir.path, 'supd.pid'), 'utf8')).toBe(`${supd.child.pid}\n`);
+    expect(readLog(log)).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO supervisord started with pid \d+$/m,
+    );
+    // The foreground copy of the log goes to stdout.
+    await waitFor(() => supd.stdout().includes("spawned: 'sleeper'"), { what: 'log on stdout' });
+    const pids = pidsFromLog(readLog(log));
+    expect(pids).toHaveLength(2);
+    supd.child.kill('SIGTERM');
+    expect(await supd.exited()).toBe(0);
+    expect(readLog(log)).toMatch(/WARN received SIGTERM indicating exit request/);
+    expect(readLog(log)).toMatch(/stopped: sleeper \(terminated by SIGTERM\)/);
+    expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
+    expect(processesInGroups(pids)).toEqual([]);
+  });
+
+  test('daemon mode: the command returns once running; the daemon leads its own session', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, SLEEPER);
+    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
+      cwd: dir.path,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const sid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+      expect(sid).toBe(pid);
+      await waitForLog(
+        join(dir.path, 'supd.log'),
+        /daemonizing the supervisord process\n.*supervisord started with pid/,
+      );
+      await waitForLog(join(dir.path, 'supd.log'), /success: sleeper entered RUNNING state/);
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+    expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
+  });
+
+  test('HUP re-reads the config in the same process; a bad config then exits 2', async () => {
+    await using dir = makeTempDir();
+    const file = config(dir.path, SLEEPER);
+    await using supd = startSupd(['-n', '-c', file], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: sleeper entered RUNNING state/);
+    config(dir.path, `${SLEEPER}[program:added]\ncommand=sleep 300\nstartsecs=0\n`);
+    supd.child.kill('SIGHUP');
+    await waitForLog(log, /success: added entered RUNNING state/);
+    expect(readLog(log)).toMatch(/WARN received SIGHUP indicating restart request/);
+    expect(readLog(log).match(/supervisord started with pid/g)).toHaveLength(1);
+    const pids = pidsFromLog(readLog(log));
+    writeFileSync(file, '[supervisord]\n[program:bad]\ncommand=x\nautostart=maybe\n');
+    supd.child.kill('SIGHUP');
+    expect(await supd.exited()).toBe(2);
+    expect(supd.stderr()).toMatch(
+      /^Error: .*supervisord\.conf:4 \[program:bad\] autostart: invalid value 'maybe'/,
+    );
+    expect(processesInGroups(pids)).toEqual([]);
+  });
+
+  test('USR2 reopens the main log (after an external logrotate)', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, SLEEPER);
+    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: sleeper/);
+    renameSync(log, `${log}.old`);
+    supd.child.kill('SIGUSR2');
+    await waitForLog(log, /INFO supervisord logreopen/);
+    expect(readLog(`${log}.old`)).toMatch(/received SIGUSR2 indicating log reopen request/);
+    expect(supd.stdout()).toBe(''); // -s: silent
+  });
+
+  test('the command line beats the config: -e, -l, -j, -i, -q', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, SLEEPER);
+    await using supd = startSupd(
+      [
+        '-n',
+        '-c',
+        'supervisord.conf',
+        '-e',
+        'debug',
+        '-l',
+        'other.log',
+        '-j',
+        'other.pid',
+        '-i',
+        'ident',
+        '-q',
+        '.',
+      ],
+      dir.path,
+    );
+    await waitForLog(join(dir.path, 'other.log'), /success: sleeper/);
+    expect(existsSync(join(dir.path, 'other.pid'))).toBe(true);
+    expect(existsSync(join(dir.path, 'supd.log'))).toBe(false);
+    await waitFor(() =>
+      spawnSync('sh', ['-c', 'ls'], { cwd: dir.path, encoding: 'utf8' }).stdout.includes(
+        'sleeper-stdout---ident-',
+      ),
+    );
+  });
+});
+
+describe.runIf(runE2e)('supd command line: supervisord’s messages and exit codes', () => {
+  const run = (args: string[], cwd = '/') =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+
+  test.each([
+    [['-x'], 'Error: option -x not recognized\nFor help, use supd -h\n'],
+    [['--bogus'], 'Error: option --bogus not recognized\nFor help, use supd -h\n'],
+    [['-c'], 'Error: option -c requires argument\nFor help, use supd -h\n'],
+    [
+      ['-n', 'extra', 'args'],
+      "Error: positional arguments are not supported: ['extra', 'args']\nFor help, use supd -h\n",
+    ],
+    [
+      ['-c', '/nonexistent/supd.conf'],
+      'Error: could not find config file /nonexistent/supd.conf\nFor help, use supd -h\n',
+    ],
+    [
+      ['-m', '089', '-c', 'x'],
+      "Error: invalid value for -m '089': 089 can not be converted to an octal type\nFor help, use supd -h\n",
+    ],
+  ])('%j', (args, stderr) => {
+    const r = run(args);
+    expect([r.status, r.stderr]).toEqual([2, stderr]);
+  });
+
+  test('-h and -v, long options by unique prefix', () => {
+    expect(run(['-h'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('-c/--configuration ARG'),
+    });
+    expect(run(['--vers'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
+  test('a config error: every problem with file:line, exit 2, nothing started', async () => {
+    await using dir = makeTempDir();
+    writeFileSync(
+      join(dir.path, 'supervisord.conf'),
+      '[supervisord]\n[program:a]\ncommand=x\nstartsecs=soon\n',
+    );
+    const r = run(['-n', '-c', 'supervisord.conf'], dir.path);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "Error: supervisord.conf:4 [program:a] startsecs: invalid value 'soon' (expected an integer)\nFor help, use supd -h\n",
+    );
+  });
+});
+
+test.runIf(!runE2e)('supd e2e skipped: apps/supd is not built (run npx -y pnpm@10.34.9 build)', () => {
+  console.warn('supd e2e skipped: no dist/');
+});
