@@ -1,6 +1,6 @@
 // supctl's entry: one place maps commands to exit codes. Today it has `check`; supervisorctl's
 // commands and the TUI come with their issues.
-import { runCheck } from './check.ts';
+import { type Output, runCheck } from './check.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
 const USAGE = `Usage: supctl <command> [options]
@@ -17,7 +17,7 @@ const io = {
   err: (text: string) => process.stderr.write(text),
 };
 
-export function run(args: string[], output = io): ExitCode {
+export function run(args: string[], output: Output = io): ExitCode {
   const [command, ...rest] = args;
   if (command === 'check') return runCheck(rest, output);
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
