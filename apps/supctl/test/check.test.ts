@@ -18,7 +18,14 @@ function write(name: string, text: string): string {
 function check(...args: string[]) {
   let out = '';
   let err = '';
-  const code = run(['check', ...args], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = run(['check', ...args], {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 
