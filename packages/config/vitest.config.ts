@@ -4,5 +4,10 @@ import { sourceConditions } from '../../vitest.shared.ts';
 export default defineProject({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions } },
-  test: { name: '@supctl/config', setupFiles: ['../../vitest.setup.ts'] },
+  test: {
+    name: '@supctl/config',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    setupFiles: ['../../vitest.setup.ts'],
+  },
 });

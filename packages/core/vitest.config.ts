@@ -4,5 +4,5 @@ import { sourceConditions } from '../../vitest.shared.ts';
 export default defineProject({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions } },
-  test: { name: '@supctl/core' },
+  test: { name: '@supctl/core', testTimeout: 30_000, hookTimeout: 30_000 },
 });

@@ -1,0 +1,527 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import type { EventTypeName } from '@supctl/events';
+import { ClientStream, type RpcStream } from './client-stream.ts';
+import { encodeFrame, FrameDecoder } from './codec.ts';
+import type {
+  EventsOfTypes,
+  LogChunk,
+  MethodName,
+  MethodParams,
+  MethodResult,
+  SubscribeFilter,
+  TailOptions,
+} from './contract.ts';
+import { Fault, type WireError } from './faults.ts';
+import {
+  CONTROL,
+  DEFAULT_CLIENT_MAX_FRAME_BYTES,
+  DEFAULT_HEARTBEAT_MS,
+  encodePreamble,
+  PREAMBLE_LENGTH,
+  PROTOCOL_VERSION,
+  parsePreamble,
+  protocolErrorName,
+  RpcProtocolError,
+} from './protocol.ts';
+import { parseServerUrl, type ServerAddress } from './server-url.ts';
+
+/** How a client reconnects after losing an established connection. */
+export interface ReconnectOptions {
+  /** First delay; each failed attempt doubles it (with jitter). @default 100 */
+  readonly initialDelayMs?: number;
+  /** @default 5000 */
+  readonly maxDelayMs?: number;
+  /** Give up (and close) after this many failed attempts in a row. @default Infinity */
+  readonly maxAttempts?: number;
+}
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** As `[unix_http_server]`'s `username`; needed when the server sets credentials. */
+  readonly username?: string;
+  readonly password?: string;
+  /**
+   * Reconnect with backoff when an established connection drops. Calls made meanwhile wait; calls
+   * and streams in flight when it dropped fail with CONNECTION_LOST. @default false
+   */
+  readonly reconnect?: boolean | ReconnectOptions;
+  /** Ping interval; the connection counts as lost after two silent intervals; 0 disables. @default 15000 */
+  readonly heartbeatMs?: number;
+  /** Time allowed to connect and handshake. @default 10000 */
+  readonly connectTimeoutMs?: number;
+  /** Largest frame accepted from the server. @default 64 MiB */
+  readonly maxFrameBytes?: number;
+  /** Announced to the server (shows in its debug log). @default '@supctl/rpc' */
+  readonly clientName?: string;
+  /** Told about every state change, with the error that caused it. */
+  readonly onStateChange?: (state: ClientState, error?: Error) => void;
+}
+
+/** `open`: usable; `reconnecting`: calls wait; `closed`: calls reject with CLOSED. */
+export type ClientState = 'open' | 'reconnecting' | 'closed';
+
+/** What the server said about itself in the handshake. */
+export interface ServerInfo {
+  readonly protocol: number;
+  readonly server: string;
+  readonly maxFrameBytes: number;
+}
+
+/** Stream options: an AbortSignal that cancels the stream. */
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** A connected client; see {@link connect}. */
+export interface RpcClient extends AsyncDisposable {
+  /**
+   * Calls a method; resolves to its result or rejects with a {@link Fault} (API errors) or an
+   * {@link RpcProtocolError} (transport). Many calls may be in flight at once.
+   */
+  call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>>;
+  /** Live events matching `filter` (`types` narrows the event type). Starts at once, before iteration. */
+  subscribe<const T extends EventTypeName = EventTypeName>(
+    filter?: Omit<SubscribeFilter, 'types'> & { readonly types?: readonly T[] },
+    options?: StreamOptions,
+  ): RpcStream<EventsOfTypes<T>>;
+  /** A process log: the bytes from `offset`, then (with `follow`) what the process writes next. */
+  tail(name: string, options?: TailOptions & StreamOptions): RpcStream<LogChunk>;
+  readonly state: ClientState;
+  /** The server's handshake answer (of the current connection). */
+  readonly server: ServerInfo;
+  /** Closes the connection; calls in flight reject with CLOSED, streams end. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Handshaken {
+  readonly socket: Socket;
+  readonly decoder: FrameDecoder;
+  readonly server: ServerInfo;
+}
+
+function errorFromWire(error: unknown): Error {
+  const wire = (typeof error === 'object' && error !== null ? error : {}) as Partial<WireError>;
+  const code = typeof wire.code === 'number' ? wire.code : 0;
+  const message = typeof wire.message === 'string' ? wire.message : 'unknown error';
+  if (code > 0) return Fault.fromWire({ code, name: String(wire.name), message });
+  return new RpcProtocolError(protocolErrorName(code) ?? 'INVALID_REQUEST', message);
+}
+
+function describe(address: ServerAddress): string {
+  return 'path' in address ? `unix://${address.path}` : `tcp://${address.host}:${address.port}`;
+}
+
+// Opens a socket and runs the handshake: our preamble and hello, then the server's.
+function handshake(address: ServerAddress, options: ConnectOptions): Promise<Handshaken> {
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_CLIENT_MAX_FRAME_BYTES;
+  return new Promise((resolve, reject) => {
+    const socket = 'path' in address ? netConnect(address.path) : netConnect(address.port, address.host);
+    const decoder = new FrameDecoder({ maxFrameBytes });
+    let preamble = Buffer.alloc(0);
+    let serverVersion: number | undefined;
+    const timer = setTimeout(
+      () =>
+        fail(
+          new RpcProtocolError(
+            'HANDSHAKE_TIMEOUT',
+            `no handshake from ${describe(address)} within ${options.connectTimeoutMs ?? 10_000} ms`,
+          ),
+        ),
+      options.connectTimeoutMs ?? 10_000,
+    );
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('connect', () => {
+      if ('path' in address === false) socket.setNoDelay(true);
+      const hello = {
+        id: 0,
+        method: CONTROL.hello,
+        params: {
+          protocol: PROTOCOL_VERSION,
+          client: options.clientName ?? '@supctl/rpc',
+          username: options.username,
+          password: options.password,
+          maxFrameBytes,
+          heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+        },
+      };
+      socket.write(Buffer.concat([encodePreamble(), encodeFrame(hello)]));
+    });
+    socket.on('error', fail);
+    socket.once('close', () =>
+      fail(
+        new RpcProtocolError(
+          'CONNECTION_LOST',
+          `${describe(address)} closed the connection during the handshake`,
+        ),
+      ),
+    );
+    socket.on('data', (chunk: Buffer) => {
+      let data = chunk;
+      if (serverVersion === undefined) {
+        preamble = Buffer.concat([preamble, chunk]);
+        if (preamble.length < PREAMBLE_LENGTH) return;
+        serverVersion = parsePreamble(preamble);
+        if (serverVersion === undefined) {
+          const http = preamble.subarray(0, 5).toString('latin1') === 'HTTP/';
+          fail(
+            new RpcProtocolError(
+              'VERSION_MISMATCH',
+              http
+                ? `${describe(address)} answered with HTTP, not the native protocol: is it supervisord rather than supd? (use XML-RPC at /RPC2)`
+                : `${describe(address)} does not speak the supctl native protocol`,
+            ),
+          );
+          return;
+        }
+        data = preamble.subarray(PREAMBLE_LENGTH);
+      }
+      let frames: Record<string, unknown>[];
+      try {
+        frames = decoder.push(data);
+      } catch (error) {
+        fail(serverVersion === PROTOCOL_VERSION ? (error as Error) : mismatch(serverVersion));
+        return;
+      }
+      const answer = frames[0];
+      if (!answer) return;
+      if (answer.id !== 0 || !('result' in answer || 'error' in answer)) {
+        fail(
+          serverVersion === PROTOCOL_VERSION
+            ? new RpcProtocolError('INVALID_REQUEST', 'unexpected handshake answer')
+            : mismatch(serverVersion),
+        );
+        return;
+      }
+      if ('error' in answer) {
+        fail(errorFromWire(answer.error));
+        return;
+      }
+      if (serverVersion !== PROTOCOL_VERSION) {
+        fail(mismatch(serverVersion));
+        return;
+      }
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.removeAllListeners('error');
+      socket.removeAllListeners('close');
+      const result = answer.result as Partial<ServerInfo>;
+      resolve({
+        socket,
+        decoder,
+        server: {
+          protocol: serverVersion,
+          server: String(result?.server ?? ''),
+          maxFrameBytes: Number(result?.maxFrameBytes ?? 0),
+        },
+      });
+    });
+  });
+
+  function mismatch(serverVersion: number): RpcProtocolError {
+    const fix = serverVersion > PROTOCOL_VERSION ? 'upgrade @supctl/rpc (this client)' : 'upgrade supd';
+    return new RpcProtocolError(
+      'VERSION_MISMATCH',
+      `${describe(address)} speaks native protocol ${serverVersion}, this client speaks ${PROTOCOL_VERSION}; ${fix} so both come from the same release`,
+    );
+  }
+}
+
+class RpcClientImpl implements RpcClient {
+  readonly #address: ServerAddress;
+  readonly #options: ConnectOptions;
+  readonly #pending = new Map<number, Pending>();
+  readonly #streams = new Map<number, ClientStream<unknown>>();
+  #socket!: Socket;
+  #decoder!: FrameDecoder;
+  #server!: ServerInfo;
+  #state: ClientState = 'open';
+  #nextId = 1;
+  #lastSeen = Date.now();
+  #lostError: Error | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #waiters: { resolve(): void; reject(error: Error): void }[] = [];
+  #socketClosed: Promise<void> = Promise.resolve();
+  #wakeReconnect: (() => void) | undefined;
+
+  constructor(address: ServerAddress, options: ConnectOptions, first: Handshaken) {
+    this.#address = address;
+    this.#options = options;
+    this.#attach(first);
+  }
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  get server(): ServerInfo {
+    return this.#server;
+  }
+
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #setState(state: ClientState, error?: Error): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#options.onStateChange?.(state, error);
+  }
+
+  #attach({ socket, decoder, server }: Handshaken): void {
+    this.#socket = socket;
+    this.#decoder = decoder;
+    this.#server = server;
+    this.#lastSeen = Date.now();
+    this.#lostError = undefined;
+    this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error) => {
+      this.#lostError ??= new RpcProtocolError(
+        'CONNECTION_LOST',
+        `connection to ${describe(this.#address)} lost: ${error.message}`,
+        { cause: error },
+      );
+    });
+    socket.once('close', () => this.#onClose(socket));
+    const heartbeatMs = this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (heartbeatMs > 0) {
+      this.#heartbeat = setInterval(() => this.#beat(heartbeatMs), heartbeatMs);
+      this.#heartbeat.unref();
+    }
+  }
+
+  #beat(heartbeatMs: number): void {
+    if (Date.now() - this.#lastSeen > 2 * heartbeatMs) {
+      this.#lostError = new RpcProtocolError(
+        'HEARTBEAT_TIMEOUT',
+        `${describe(this.#address)} stopped answering pings`,
+      );
+      this.#socket.destroy();
+      return;
+    }
+    const id = this.#nextId++;
+    this.#pending.set(id, { resolve() {}, reject() {} });
+    this.#socket.write(encodeFrame({ id, method: CONTROL.ping, params: [] }));
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#lastSeen = Date.now();
+    let frames: Record<string, unknown>[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (error) {
+      this.#lostError = error as Error;
+      this.#socket.destroy();
+      return;
+    }
+    for (const frame of frames) this.#onFrame(frame);
+  }
+
+  #onFrame(frame: Record<string, unknown>): void {
+    const { id } = frame;
+    if (typeof id === 'number') {
+      const pending = this.#pending.get(id);
+      if (pending) {
+        this.#pending.delete(id);
+        if ('error' in frame) pending.reject(errorFromWire(frame.error));
+        else pending.resolve(frame.result);
+        return;
+      }
+      const stream = this.#streams.get(id);
+      if (stream) {
+        this.#streams.delete(id);
+        stream.finish('error' in frame ? errorFromWire(frame.error) : undefined);
+      }
+      return;
+    }
+    const params = frame.params as { stream?: unknown; value?: unknown } | undefined;
+    if (frame.method === CONTROL.item && typeof params?.stream === 'number') {
+      this.#streams.get(params.stream)?.push(params.value);
+    } else if (frame.method === CONTROL.error) {
+      this.#lostError = errorFromWire(frame.params);
+    }
+  }
+
+  #onClose(socket: Socket): void {
+    if (socket !== this.#socket) return;
+    clearInterval(this.#heartbeat);
+    const closing = this.#state === 'closed';
+    const error = closing
+      ? new RpcProtocolError('CLOSED', 'the client was closed')
+      : (this.#lostError ??
+        new RpcProtocolError('CONNECTION_LOST', `connection to ${describe(this.#address)} lost`));
+    const pending = [...this.#pending.values()];
+    const streams = [...this.#streams.values()];
+    this.#pending.clear();
+    this.#streams.clear();
+    for (const entry of pending) entry.reject(error);
+    for (const stream of streams) stream.finish(closing ? undefined : error);
+    if (closing) return;
+    if (this.#options.reconnect) void this.#reconnect(error);
+    else this.#shutDown(error);
+  }
+
+  #shutDown(error: Error): void {
+    this.#setState('closed', error);
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  async #reconnect(cause: Error): Promise<void> {
+    this.#setState('reconnecting', cause);
+    const options = typeof this.#options.reconnect === 'object' ? this.#options.reconnect : {};
+    const { initialDelayMs = 100, maxDelayMs = 5000, maxAttempts = Number.POSITIVE_INFINITY } = options;
+    let lastError = cause;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.#wakeReconnect = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.#isClosed()) return;
+      try {
+        const next = await handshake(this.#address, this.#options);
+        if (this.#isClosed()) {
+          next.socket.destroy();
+          return;
+        }
+        this.#attach(next);
+        this.#setState('open');
+        for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+        return;
+      } catch (error) {
+        lastError = error as Error;
+        // Retrying cannot fix these.
+        if (
+          error instanceof RpcProtocolError &&
+          (error.code === 'UNAUTHORIZED' || error.code === 'VERSION_MISMATCH')
+        )
+          break;
+      }
+    }
+    if (!this.#isClosed()) this.#shutDown(lastError);
+  }
+
+  #whenOpen(): Promise<void> {
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'closed')
+      return Promise.reject(new RpcProtocolError('CLOSED', 'the client is closed'));
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  #request(method: string, params: readonly unknown[], pending: Pending): number {
+    const id = this.#nextId++;
+    const frame = encodeFrame({ id, method, params });
+    this.#pending.set(id, pending);
+    this.#socket.write(frame);
+    return id;
+  }
+
+  call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>> {
+    return new Promise((resolve, reject) => {
+      const send = () => {
+        try {
+          this.#request(method, params, { resolve: resolve as (value: unknown) => void, reject });
+        } catch (error) {
+          reject(error);
+        }
+      };
+      if (this.#state === 'open') send();
+      else this.#whenOpen().then(send, reject);
+    });
+  }
+
+  #openStream<T>(method: string, params: unknown[], options: StreamOptions = {}): RpcStream<T> {
+    let id: number | undefined;
+    let socket: Socket | undefined;
+    const stream = new ClientStream<T>(() => {
+      if (id === undefined) return;
+      this.#streams.delete(id);
+      if (socket === this.#socket && !socket.destroyed) {
+        socket.write(encodeFrame({ method: CONTROL.cancel, params: { stream: id } }));
+      }
+    });
+    const { signal } = options;
+    if (signal?.aborted) {
+      void stream.cancel();
+      return stream;
+    }
+    signal?.addEventListener('abort', () => void stream.cancel(), { once: true });
+    const start = () => {
+      if (stream.ended) return;
+      id = this.#nextId++;
+      socket = this.#socket;
+      this.#streams.set(id, stream as ClientStream<unknown>);
+      try {
+        socket.write(encodeFrame({ id, method, params }));
+      } catch (error) {
+        this.#streams.delete(id);
+        stream.finish(error as Error);
+      }
+    };
+    if (this.#state === 'open') start();
+    else this.#whenOpen().then(start, (error: Error) => stream.finish(error));
+    return stream;
+  }
+
+  subscribe<const T extends EventTypeName = EventTypeName>(
+    filter: Omit<SubscribeFilter, 'types'> & { readonly types?: readonly T[] } = {},
+    options?: StreamOptions,
+  ): RpcStream<EventsOfTypes<T>> {
+    return this.#openStream('supctl.subscribe', [filter], options);
+  }
+
+  tail(name: string, options: TailOptions & StreamOptions = {}): RpcStream<LogChunk> {
+    const { signal, ...tailOptions } = options;
+    return this.#openStream('supctl.tail', [name, tailOptions], { signal });
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === 'closed') {
+      await this.#socketClosed;
+      return;
+    }
+    this.#setState('closed');
+    this.#wakeReconnect?.();
+    for (const waiter of this.#waiters.splice(0))
+      waiter.reject(new RpcProtocolError('CLOSED', 'the client was closed'));
+    clearInterval(this.#heartbeat);
+    const socket = this.#socket;
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    await this.#socketClosed;
+    clearTimeout(timer);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Connects to supd's native protocol (`unix:///path`, `tcp://host:port`, or the `http://host:port`
+ * of the same socket) and runs the handshake. Rejects with an {@link RpcProtocolError}
+ * (`UNAUTHORIZED`, `VERSION_MISMATCH`, …) or the socket's error (`ENOENT`, `ECONNREFUSED`).
+ *
+ * @example
+ * await using client = await connect('unix:///run/supd.sock', { username: 'admin', password: 'secret' });
+ * const { statename } = await client.call('supervisor.getState');
+ * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) console.log(event.processName, event.type);
+ */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<RpcClient> {
+  const address = parseServerUrl(url);
+  const first = await handshake(address, options);
+  return new RpcClientImpl(address, options, first);
+}

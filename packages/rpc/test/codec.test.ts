@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { Packr } from 'msgpackr';
+import { describe, expect, test } from 'vitest';
+import { decodeFrameBody, encodeFrame, FrameDecoder, RpcProtocolError } from '../src/index.ts';
+
+const frames = [
+  { id: 1, method: 'supervisor.getState', params: [] },
+  { id: 2, result: { statecode: 1, statename: 'RUNNING' } },
+  { id: 3, error: { code: 10, name: 'BAD_NAME', message: 'BAD_NAME: nope' } },
+  { method: 'supctl.item', params: { stream: 7, value: { type: 'TICK_5', when: 1795497550 } } },
+  { id: 4, result: 'é 日本 \u001b[31m red \u0000' },
+  { id: 5, result: 'x'.repeat(70_000) },
+  { id: 6, result: [-1, 2 ** 31, -(2 ** 40), 1.5, true, false, null, { nested: [[]] }] },
+];
+
+function wire(values: object[]): Buffer {
+  return Buffer.concat(values.map((value) => encodeFrame(value)));
+}
+
+describe('encodeFrame / FrameDecoder', () => {
+  test('round-trips every frame kind, in one chunk', () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+    expect(decoder.push(wire(frames))).toEqual(frames);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  test('writes plain MessagePack behind a 4-byte big-endian length', () => {
+    const frame = encodeFrame({ id: 1 });
+    expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+    // {id: 1} as a fixmap: any MessagePack decoder reads it, no msgpackr records.
+    expect([...frame.subarray(4)]).toEqual([0x81, 0xa2, 0x69, 0x64, 0x01]);
+    expect(new Packr({ useRecords: false }).unpack(frame.subarray(4))).toEqual({ id: 1 });
+  });
+
+  test('undefined goes out as nil', () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 1024 });
+    expect(decoder.push(encodeFrame({ id: 1, params: [undefined] }))).toEqual([{ id: 1, params: [null] }]);
+  });
+
+  test('every truncated prefix yields nothing until the frame is complete', () => {
+    const bytes = wire([frames[1]!]);
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const decoder = new FrameDecoder({ maxFrameBytes: 1024 });
+      expect(decoder.push(bytes.subarray(0, cut))).toEqual([]);
+      expect(decoder.bufferedBytes).toBe(cut);
+      expect(decoder.push(bytes.subarray(cut))).toEqual([frames[1]]);
+    }
+  });
+
+  test('every truncated body fails as MALFORMED_FRAME, never as anything else', () => {
+    const body = encodeFrame(frames[3]!).subarray(4);
+    for (let cut = 0; cut < body.length; cut++) {
+      expect(() => decodeFrameBody(body.subarray(0, cut))).toThrow(RpcProtocolError);
+    }
+  });
+
+  test('random chunk splits give the same frames', () => {
+    const bytes = wire(frames);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 40 }), (cuts) => {
+        const points = [...new Set(cuts)].sort((a, b) => a - b);
+        const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+        const out: unknown[] = [];
+        let start = 0;
+        for (const point of [...points, bytes.length]) {
+          out.push(...decoder.push(bytes.subarray(start, point)));
+          start = point;
+        }
+        expect(out).toEqual(frames);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('random values round-trip through random splits', () => {
+    const value = fc.jsonValue().map((result) => ({ id: 1, result }));
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 64 }),
+        (values, size) => {
+          const bytes = wire(values);
+          const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+          const out: unknown[] = [];
+          for (let i = 0; i < bytes.length; i += size) out.push(...decoder.push(bytes.subarray(i, i + size)));
+          // MessagePack has no -0; JSON equality is the contract.
+          expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(JSON.stringify(values)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('an oversized length fails before the body is buffered', () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 100 });
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(101);
+    expect(() => decoder.push(header)).toThrowError(
+      expect.objectContaining({
+        code: 'FRAME_TOO_LARGE',
+        message: 'frame of 101 bytes exceeds the limit of 100 bytes',
+      }),
+    );
+  });
+
+  test('random bytes raise only RpcProtocolError', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const decoder = new FrameDecoder({ maxFrameBytes: 1 << 16 });
+        try {
+          decoder.push(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RpcProtocolError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test.each([
+    ['a bare nil', Buffer.from([0xc0])],
+    ['an array', Buffer.from([0x91, 0x01])],
+    ['a never-used byte', Buffer.from([0xc1])],
+    ['trailing bytes', Buffer.from([0x80, 0x80])],
+    ['a truncated string', Buffer.from([0xa5, 0x61])],
+  ])('a body that is %s is MALFORMED_FRAME', (_, body) => {
+    expect(() => decodeFrameBody(body)).toThrowError(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+  });
+});

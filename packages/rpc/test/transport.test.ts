@@ -1,0 +1,622 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { SupervisorEvent } from '@supctl/events';
+import { makeTempDir, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
+import { encodeFrame, FrameDecoder } from '../src/codec.ts';
+import {
+  connect,
+  createPushStream,
+  createRpcServer,
+  Fault,
+  isNativeHandshake,
+  PROTOCOL_VERSION,
+  RpcProtocolError,
+  sniffProtocol,
+} from '../src/index.ts';
+import { encodePreamble } from '../src/protocol.ts';
+import { makeFakeApi } from './fake-api.ts';
+import { rawConnect, serve } from './helpers.ts';
+
+const hello = (params: object = {}) =>
+  Buffer.concat([
+    encodePreamble(),
+    encodeFrame({ id: 0, method: 'supctl.hello', params: { protocol: 1, ...params } }),
+  ]);
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: Error) => error,
+  );
+}
+
+// Reads the frames a raw connection received after the server's 8-byte preamble.
+function framesAfterPreamble(bytes: Buffer): Record<string, unknown>[] {
+  expect(bytes.subarray(0, 7)).toEqual(encodePreamble().subarray(0, 7));
+  return new FrameDecoder({ maxFrameBytes: 1 << 20 }).push(bytes.subarray(8));
+}
+
+describe('round trips', () => {
+  test.each([['unix'], ['tcp']])('over %s', async (kind) => {
+    await using served = await serve({ tcp: kind === 'tcp' });
+    expect(served.url).toMatch(kind === 'tcp' ? /^tcp:\/\/127\.0\.0\.1:\d+$/ : /^unix:\/\//);
+    const client = await served.connect();
+    expect(client.server).toMatchObject({ protocol: PROTOCOL_VERSION, server: '@supctl/rpc' });
+    expect(await client.call('supervisor.getState')).toEqual({ statecode: 1, statename: 'RUNNING' });
+    expect(await client.call('supervisor.getProcessInfo', 'web')).toMatchObject({
+      name: 'web',
+      statename: 'RUNNING',
+    });
+    expect(Object.keys(await client.call('supervisor.getProcessInfo', 'web'))).toEqual([
+      'name',
+      'group',
+      'start',
+      'stop',
+      'now',
+      'state',
+      'statename',
+      'spawnerr',
+      'exitstatus',
+      'logfile',
+      'stdout_logfile',
+      'stderr_logfile',
+      'pid',
+      'description',
+    ]);
+    expect(await client.call('supervisor.getVersion')).toBe('3.0');
+    expect(await client.call('system.listMethods')).toHaveLength(41);
+  });
+
+  test('faults come back as Fault with code, name and message', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const error = await rejection(client.call('supervisor.startProcess', 'nope'));
+    expect(error).toBeInstanceOf(Fault);
+    expect(error).toMatchObject({ code: 10, name: 'BAD_NAME', message: 'BAD_NAME: nope', detail: 'nope' });
+    const unknown = await rejection(client.call('supervisor.nope' as 'supervisor.getState'));
+    expect(unknown).toMatchObject({ code: 1, name: 'UNKNOWN_METHOD' });
+    const wrong = await rejection(client.call('supervisor.getProcessInfo', 5 as unknown as string));
+    expect(wrong).toMatchObject({ code: 2, name: 'INCORRECT_PARAMETERS' });
+    // The connection is still good.
+    expect(await client.call('supervisor.getPID')).toBe(process.pid);
+  });
+
+  test('many requests in flight on one connection, answered as they finish', async () => {
+    const order: string[] = [];
+    await using served = await serve({
+      overrides: {
+        'supervisor.readProcessStdoutLog': async (name, _offset, length) => {
+          await new Promise((resolve) => setTimeout(resolve, length));
+          order.push(name);
+          return name;
+        },
+      },
+    });
+    const client = await served.connect();
+    const slow = client.call('supervisor.readProcessStdoutLog', 'slow', 0, 50);
+    const fast = client.call('supervisor.readProcessStdoutLog', 'fast', 0, 1);
+    const many = Array.from({ length: 500 }, (_, i) => client.call('supervisor.readLog', i, 0));
+    expect(await Promise.all([slow, fast, ...many])).toEqual([
+      'slow',
+      'fast',
+      ...Array.from({ length: 500 }, (_, i) => `log ${i} 0`),
+    ]);
+    expect(order).toEqual(['fast', 'slow']);
+  });
+
+  test('a big result crosses many chunks', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    expect(await client.call('supervisor.readProcessStdoutLog', 'web', 0, 5_000_000)).toHaveLength(5_000_000);
+  });
+
+  test("a result above the client's frame limit is a FAILED fault, the connection stays", async () => {
+    await using served = await serve();
+    const client = await served.connect({ maxFrameBytes: 1000 });
+    const error = await rejection(client.call('supervisor.readProcessStdoutLog', 'web', 0, 5000));
+    expect(error.message).toMatch(
+      /^FAILED: response of \d+ bytes exceeds the client's frame limit of 1000 bytes$/,
+    );
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+});
+
+describe('streams', () => {
+  const tick = (when: number): SupervisorEvent => ({ type: 'TICK_5', when });
+
+  test('subscribe delivers filtered events; break cancels it on the server', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const events = client.subscribe({ types: ['PROCESS_STATE'], processes: ['web'] });
+    // The subscription is registered before any later call is handled.
+    await client.call('supervisor.getState');
+    expect(served.fake.subscribers).toBe(1);
+    served.fake.emit(tick(5));
+    served.fake.emit({
+      type: 'PROCESS_STATE_RUNNING',
+      processName: 'db',
+      groupName: 'db',
+      fromState: 'STARTING',
+      pid: 1,
+    });
+    served.fake.emit({
+      type: 'PROCESS_STATE_RUNNING',
+      processName: 'web',
+      groupName: 'web',
+      fromState: 'STARTING',
+      pid: 2,
+    });
+    served.fake.emit({
+      type: 'PROCESS_STATE_STOPPING',
+      processName: 'web',
+      groupName: 'web',
+      fromState: 'RUNNING',
+      pid: 2,
+    });
+    const seen: string[] = [];
+    for await (const event of events) {
+      seen.push(`${event.processName} ${event.type}`);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual(['web PROCESS_STATE_RUNNING', 'web PROCESS_STATE_STOPPING']);
+    await waitFor(() => served.fake.subscribers === 0, { what: 'the server to drop the subscriber' });
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+
+  test('an event caused by a call made after subscribe is seen', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const events = client.subscribe({ types: ['REMOTE_COMMUNICATION'] });
+    await client.call('supervisor.sendRemoteCommEvent', 'mytype', 'hello');
+    const { value } = await events.next();
+    expect(value).toEqual({ type: 'REMOTE_COMMUNICATION', commType: 'mytype', data: 'hello' });
+    await events.cancel();
+  });
+
+  test('several streams at once on one connection, cancelled by AbortSignal', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const controller = new AbortController();
+    const a = client.subscribe({ types: ['TICK'] }, { signal: controller.signal });
+    const b = client.subscribe({}, { signal: controller.signal });
+    await client.call('supervisor.getState');
+    expect(served.fake.subscribers).toBe(2);
+    served.fake.emit(tick(10));
+    expect((await a.next()).value).toEqual(tick(10));
+    expect((await b.next()).value).toEqual(tick(10));
+    const pending = a.next();
+    controller.abort();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    await waitFor(() => served.fake.subscribers === 0, { what: 'both subscribers gone' });
+  });
+
+  test('tail without follow ends by itself; with follow it runs until cancelled', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const chunks: string[] = [];
+    for await (const chunk of client.tail('web', { channel: 'stderr', follow: false }))
+      chunks.push(chunk.data);
+    expect(chunks).toEqual(['web stderr line 1\n', 'web stderr line 2\n']);
+    const follow = client.tail('worker');
+    expect((await follow.next()).value).toEqual({ data: 'worker stdout line 1\n', offset: 20 });
+    expect(served.fake.tails).toBe(1);
+    await follow.return();
+    await waitFor(() => served.fake.tails === 0, { what: 'the tail to end on the server' });
+  });
+
+  test('a stream that fails rejects the loop with its fault', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const error = await rejection(
+      (async () => {
+        for await (const _ of client.tail('nope')) {
+          // nothing
+        }
+      })(),
+    );
+    expect(error).toMatchObject({ name: 'BAD_NAME', message: 'BAD_NAME: nope' });
+    const bad = await rejection(client.subscribe({ types: ['NOPE' as 'TICK'] }).next());
+    expect(bad.message).toBe("INCORRECT_PARAMETERS: filter.types: unknown event type 'NOPE'");
+  });
+
+  test('a handler that throws mid-stream ends only that stream', async () => {
+    await using served = await serve({
+      overrides: {
+        'supctl.tail': async function* () {
+          yield { data: 'a', offset: 1 };
+          throw new Fault('NO_FILE', '/var/log/x.log');
+        },
+      },
+    });
+    const client = await served.connect();
+    const stream = client.tail('web');
+    expect((await stream.next()).value).toEqual({ data: 'a', offset: 1 });
+    expect(await rejection(stream.next())).toMatchObject({ message: 'NO_FILE: /var/log/x.log' });
+    expect(await client.call('supervisor.getPID')).toBe(process.pid);
+  });
+
+  test('a client that disconnects mid-stream ends the stream on the server', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const events = client.subscribe();
+    const tail = client.tail('web');
+    await tail.next();
+    expect(served.fake.subscribers).toBe(1);
+    expect(served.fake.tails).toBe(1);
+    await client.close();
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+    await waitFor(() => served.fake.subscribers === 0 && served.fake.tails === 0, { what: 'streams to end' });
+    await waitFor(() => served.server.connectionCount === 0, { what: 'the connection to go' });
+    // Events emitted now go nowhere, and the server still serves.
+    served.fake.emit(tick(15));
+    const again = await served.connect();
+    expect(await again.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+
+  test('a raw socket destroyed mid-stream with unread data leaves the server healthy', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello());
+    raw.socket.write(encodeFrame({ id: 1, method: 'supctl.subscribe', params: [{}] }));
+    await waitFor(() => served.fake.subscribers === 1, { what: 'a subscriber' });
+    for (let i = 0; i < 1000; i++) served.fake.emit(tick(i));
+    raw.socket.destroy();
+    await waitFor(() => served.fake.subscribers === 0, { what: 'the subscriber to go' });
+    const client = await served.connect();
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+
+  test('a slow reader does not block the producer (push stream drops the oldest)', async () => {
+    const stream = createPushStream<number>({ highWaterMark: 3 });
+    for (let i = 0; i < 10; i++) stream.push(i);
+    stream.end();
+    const seen: number[] = [];
+    for await (const n of stream) seen.push(n);
+    expect(seen).toEqual([7, 8, 9]);
+    expect(stream.dropped).toBe(7);
+  });
+});
+
+describe('handshake', () => {
+  test('an old or new client is told what is wrong', async () => {
+    await using served = await serve();
+    for (const version of [0, 2]) {
+      await using raw = await rawConnect(served.path);
+      raw.socket.write(
+        Buffer.concat([encodePreamble(version), encodeFrame({ id: 0, method: 'supctl.hello', params: {} })]),
+      );
+      await raw.closed;
+      const [answer] = framesAfterPreamble(raw.received());
+      expect(answer).toMatchObject({ id: 0, error: { code: -32002, name: 'VERSION_MISMATCH' } });
+      expect((answer!.error as { message: string }).message).toMatch(
+        version === 2
+          ? 'client speaks native protocol 2, this server speaks 1 (the client is newer); upgrade supd'
+          : 'client speaks native protocol 0, this server speaks 1 (the client is older); upgrade the client',
+      );
+    }
+  });
+
+  test('the client reports a server that speaks another version', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'v2.sock');
+    const fake = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.resume();
+      socket.end(Buffer.concat([encodePreamble(2), encodeFrame({ id: 0, result: { protocol: 2 } })]));
+    });
+    await new Promise<void>((resolve) => fake.listen(path, resolve));
+    const error = await rejection(connect(`unix://${path}`));
+    expect(error).toBeInstanceOf(RpcProtocolError);
+    expect(error.message).toBe(
+      `unix://${path} speaks native protocol 2, this client speaks 1; upgrade @supctl/rpc (this client) so both come from the same release`,
+    );
+    await new Promise((resolve) => fake.close(resolve));
+  });
+
+  test('the client reports an HTTP-only server (supervisord)', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'http.sock');
+    const fake = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.resume();
+      socket.end('HTTP/1.0 400 Bad Request\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => fake.listen(path, resolve));
+    const error = await rejection(connect(`unix://${path}`));
+    expect(error.message).toMatch(
+      /answered with HTTP, not the native protocol: is it supervisord rather than supd\?/,
+    );
+    await new Promise((resolve) => fake.close(resolve));
+  });
+
+  test('a missing socket rejects with the system error', async () => {
+    const error = await rejection(connect('unix:///nonexistent/supd.sock'));
+    expect(error).toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('bytes that are not the magic close the connection without an answer', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write('GET / HTTP/1.1\r\n\r\n');
+    await raw.closed;
+    expect(raw.received()).toHaveLength(0);
+  });
+
+  test('a first frame that is not hello closes the connection', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(
+      Buffer.concat([encodePreamble(), encodeFrame({ id: 1, method: 'supervisor.getState', params: [] })]),
+    );
+    await raw.closed;
+    expect(raw.received()).toHaveLength(0);
+  });
+
+  test('a connection that never handshakes is closed after the timeout', async () => {
+    await using served = await serve({ handshakeTimeoutMs: 50 });
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(encodePreamble().subarray(0, 3));
+    await raw.closed;
+    await waitFor(() => served.server.connectionCount === 0, { what: 'the server to drop it' });
+  });
+
+  test('sniffing: one byte tells native from HTTP', () => {
+    expect(isNativeHandshake(hello())).toBe(true);
+    expect(isNativeHandshake(hello().subarray(0, 1))).toBe(true);
+    for (const method of ['GET', 'POST', 'HEAD', 'PUT', 'OPTIONS', '\r\nGET', 'PRI * HTTP/2.0']) {
+      expect(sniffProtocol(Buffer.from(`${method} / HTTP/1.1\r\n`))).toBe('http');
+    }
+    expect(sniffProtocol(Buffer.alloc(0))).toBe('unknown');
+  });
+
+  test('one socket serves both: handleConnection takes the sniffed first chunk', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'both.sock');
+    await using rpc = createRpcServer({ api: makeFakeApi().api });
+    const listener = createServer((socket) => {
+      socket.once('data', (chunk) => {
+        if (isNativeHandshake(chunk)) rpc.handleConnection(socket, chunk);
+        else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(path, resolve));
+    const client = await connect(`unix://${path}`);
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+    await client.close();
+    await using raw = await rawConnect(path);
+    raw.socket.write('GET / HTTP/1.1\r\n\r\n');
+    await raw.closed;
+    expect(raw.received().toString()).toMatch(/^HTTP\/1\.1 200 OK/);
+    await new Promise((resolve) => listener.close(resolve));
+  });
+});
+
+describe('auth', () => {
+  const sha = `{SHA}${createHash('sha1').update('s3cret').digest('hex')}`;
+
+  test.each([
+    ['plain', 's3cret'],
+    ['{SHA}', sha],
+  ])('%s password: the right one gets in', async (_, password) => {
+    await using served = await serve({ auth: { username: 'admin', password } });
+    const client = await served.connect({ username: 'admin', password: 's3cret' });
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+
+  test.each([
+    ['no credentials', {}],
+    ['a wrong password', { username: 'admin', password: 'nope' }],
+    ['a wrong username', { username: 'Admin', password: 's3cret' }],
+    ['the hash itself', { username: 'admin', password: sha.slice(5) }],
+    ['{SHA}hash', { username: 'admin', password: sha }],
+  ])('%s → UNAUTHORIZED', async (_, credentials) => {
+    await using served = await serve({ auth: { username: 'admin', password: sha } });
+    const error = await rejection(served.connect(credentials));
+    expect(error).toBeInstanceOf(RpcProtocolError);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', message: 'Server requires authentication' });
+    await waitFor(() => served.server.connectionCount === 0, { what: 'the connection to close' });
+  });
+
+  test('nothing is answered before auth, even requests sent right behind the hello', async () => {
+    const calls: string[] = [];
+    await using served = await serve({
+      auth: { username: 'admin', password: 's3cret' },
+      overrides: {
+        'supervisor.getPID': async () => {
+          calls.push('getPID');
+          return 1;
+        },
+      },
+    });
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(
+      Buffer.concat([
+        hello({ username: 'admin', password: 'wrong' }),
+        encodeFrame({ id: 1, method: 'supervisor.getPID', params: [] }),
+      ]),
+    );
+    await raw.closed;
+    const frames = framesAfterPreamble(raw.received());
+    expect(frames).toEqual([
+      { id: 0, error: { code: -32001, name: 'UNAUTHORIZED', message: 'Server requires authentication' } },
+    ]);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('bad input closes only that connection', () => {
+  test.each([
+    ['malformed MessagePack', Buffer.from([0, 0, 0, 2, 0xa5, 0x61])],
+    ['a frame that is not a map', Buffer.from([0, 0, 0, 1, 0xc0])],
+    ['a negative request id', encodeFrame({ id: -1, method: 'supervisor.getState', params: [] })],
+    ['an oversized frame', Buffer.from([0x7f, 0xff, 0xff, 0xff, 1, 2, 3])],
+  ])('%s', async (_, junk) => {
+    await using served = await serve({ maxFrameBytes: 1 << 16 });
+    const good = await served.connect();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello());
+    raw.socket.write(encodeFrame({ id: 1, method: 'supervisor.getPID', params: [] }));
+    await waitFor(() => raw.received().length > 8 && framesAfterPreamble(raw.received()).length === 2, {
+      what: 'the answer to id 1',
+    });
+    raw.socket.write(junk);
+    await raw.closed;
+    const frames = framesAfterPreamble(raw.received());
+    expect(frames[0]).toMatchObject({ id: 0, result: { protocol: 1 } });
+    expect(frames).toContainEqual({ id: 1, result: process.pid });
+    expect(frames.at(-1)).toMatchObject({ method: 'supctl.error' });
+    expect(served.warnings.at(-1)).toMatch(/^rpc: connection closed: /);
+    expect(await good.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+  });
+
+  test('an oversized frame from a typed client: the client learns why', async () => {
+    await using served = await serve({ maxFrameBytes: 1024 });
+    const client = await served.connect();
+    const error = await rejection(client.call('supervisor.sendProcessStdin', 'web', 'x'.repeat(5000)));
+    expect(error).toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    expect(client.state).toBe('closed');
+  });
+
+  test('a bad request with a good id gets an error and the connection stays', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello());
+    raw.socket.write(encodeFrame({ id: 1, params: [] }));
+    raw.socket.write(encodeFrame({ id: 2, method: 'supervisor.getState', params: 'x' }));
+    raw.socket.write(encodeFrame({ method: 'supctl.whatever', params: {} }));
+    raw.socket.write(encodeFrame({ id: 3, method: 'supervisor.getPID' }));
+    await waitFor(() => framesAfterPreamble(raw.received()).length === 4, { what: 'four answers' });
+    expect(framesAfterPreamble(raw.received()).slice(1)).toEqual([
+      { id: 1, error: { code: -32600, name: 'INVALID_REQUEST', message: 'a request needs a method name' } },
+      { id: 2, error: { code: 2, name: 'INCORRECT_PARAMETERS', message: 'INCORRECT_PARAMETERS' } },
+      { id: 3, result: process.pid },
+    ]);
+  });
+
+  test('random junk after a good handshake never takes the server down', async () => {
+    await using served = await serve({ maxFrameBytes: 4096 });
+    for (let i = 0; i < 30; i++) {
+      await using raw = await rawConnect(served.path);
+      raw.socket.write(hello());
+      const junk = Buffer.alloc(64 + i * 13);
+      for (let j = 0; j < junk.length; j++) junk[j] = (j * 7919 + i * 104729) & 0xff;
+      raw.socket.write(junk);
+      raw.socket.end();
+      await raw.closed;
+    }
+    const client = await served.connect();
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+    await waitFor(() => served.server.connectionCount === 1, { what: 'only the good connection left' });
+  });
+});
+
+describe('client lifecycle', () => {
+  test('calls after close reject with CLOSED; close is idempotent', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const events = client.subscribe();
+    await client.close();
+    await client.close();
+    expect(client.state).toBe('closed');
+    expect(await rejection(client.call('supervisor.getState'))).toMatchObject({ code: 'CLOSED' });
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  test('without reconnect, a server going away fails calls and streams with CONNECTION_LOST/SERVER_CLOSING', async () => {
+    const served = await serve();
+    const client = await served.connect();
+    const events = client.subscribe();
+    await client.call('supervisor.getState');
+    await served.server.close();
+    const error = await rejection(events.next());
+    expect(error).toBeInstanceOf(RpcProtocolError);
+    expect((error as RpcProtocolError).code).toMatch(/^(SERVER_CLOSING|CONNECTION_LOST)$/);
+    expect(client.state).toBe('closed');
+    await served[Symbol.asyncDispose]();
+  });
+
+  test('reconnects with backoff when asked; calls made meanwhile wait', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'r.sock');
+    const fake = makeFakeApi();
+    let server = createRpcServer({ api: fake.api });
+    await server.listen({ path });
+    const states: string[] = [];
+    await using client = await connect(`unix://${path}`, {
+      reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+      onStateChange: (state) => states.push(state),
+    });
+    const events = client.subscribe();
+    await server.close();
+    expect(await rejection(events.next())).toBeInstanceOf(RpcProtocolError);
+    await waitFor(() => client.state === 'reconnecting', { what: 'reconnecting' });
+    const waiting = client.call('supervisor.getState');
+    server = createRpcServer({ api: fake.api });
+    await server.listen({ path });
+    expect(await waiting).toMatchObject({ statename: 'RUNNING' });
+    expect(states).toEqual(['reconnecting', 'open']);
+    await client.close();
+    await server.close();
+  });
+
+  test('reconnect gives up after maxAttempts', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'g.sock');
+    const server = createRpcServer({ api: makeFakeApi().api });
+    await server.listen({ path });
+    await using client = await connect(`unix://${path}`, {
+      reconnect: { initialDelayMs: 1, maxAttempts: 3 },
+    });
+    await server.close();
+    await waitFor(() => client.state === 'closed', { what: 'the client to give up' });
+    expect(await rejection(client.call('supervisor.getState'))).toMatchObject({ code: 'CLOSED' });
+  });
+
+  test('heartbeats: a server that stops answering is detected', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'h.sock');
+    const rpc = createRpcServer({ api: makeFakeApi().api });
+    let silent = false;
+    const listener = createServer((socket) => {
+      // Forward to the real server until told to go silent (a hung peer).
+      const originalWrite = socket.write.bind(socket);
+      socket.write = ((chunk: never, ...rest: never[]) =>
+        silent ? true : originalWrite(chunk, ...rest)) as never;
+      rpc.handleConnection(socket);
+    });
+    await new Promise<void>((resolve) => listener.listen(path, resolve));
+    await using client = await connect(`unix://${path}`, { heartbeatMs: 20 });
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+    silent = true;
+    const error = await rejection(client.call('supervisor.getState'));
+    expect(error).toMatchObject({ code: 'HEARTBEAT_TIMEOUT' });
+    await rpc.close();
+    await new Promise((resolve) => listener.close(resolve));
+  });
+
+  test('the server drops a client whose heartbeats stop', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello({ heartbeatMs: 10 }));
+    await raw.closed;
+    const frames = framesAfterPreamble(raw.received());
+    expect(frames.at(-1)).toMatchObject({ method: 'supctl.error', params: { name: 'HEARTBEAT_TIMEOUT' } });
+  });
+
+  test('await using closes client and server', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'd.sock');
+    let clientRef: { state: string } | undefined;
+    {
+      await using server = createRpcServer({ api: makeFakeApi().api });
+      await server.listen({ path });
+      await using client = await connect(`unix://${path}`);
+      clientRef = client;
+    }
+    expect(clientRef?.state).toBe('closed');
+  });
+});
