@@ -1,19 +1,15 @@
 // supd's entry: supervisord's command line, messages and exit codes, and daemonizing by a
 // detached re-spawn (Node cannot fork) that reports back once it is running.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { load } from '@supctl/config';
 import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
 import { runSupd, StartupError, type SupdIO } from './run.ts';
+import { supdVersion } from './version.ts';
 
 const READY_FD_ENV = 'SUPD_DAEMON_READY_FD';
 const CWD_ENV = 'SUPD_STARTUP_CWD';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return pkg.version;
-}
 
 const io: SupdIO = {
   stdout: (text) => process.stdout.write(text),
@@ -79,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (args.version) {
-      io.stdout(`${version()}\n`);
+      io.stdout(`${supdVersion()}\n`);
       process.exitCode = 0;
       return;
     }

@@ -1,6 +1,6 @@
-// The daemon's life: read the config, open the main log, run the engine, and react to signals
-// (TERM/INT/QUIT shut down, HUP re-reads everything in-process, USR2 reopens the logs).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The daemon's life: read the config, open the main log and the listeners, run the engine, and
+// react to signals and API calls (TERM/INT/QUIT or shutdown(), HUP or restart(), USR2).
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type Config,
@@ -11,9 +11,14 @@ import {
   load,
 } from '@supctl/config';
 import { cleanupAutoLogs, Supervisor } from '@supctl/core';
+import type { SupervisorStateName } from '@supctl/events';
+import { createApi, type DaemonHandle } from './api.ts';
 import { ensureLimit } from './limits.ts';
 import { MainLog } from './main-log.ts';
 import { applyOverrides, type SupdArgs, UsageError } from './options.ts';
+import { type HttpHandler, openServers, ServerStartError } from './servers.ts';
+import { lookupUser } from './users.ts';
+import { supdVersion } from './version.ts';
 
 export interface SupdIO {
   stdout(text: string): void;
@@ -26,8 +31,10 @@ export interface RunOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly io: SupdIO;
-  /** Set in the detached re-spawn: report readiness (or a startup error) to the waiting parent. */
+  /** Set in the detached re-spawn: report readiness to the waiting parent. */
   readonly daemonChild?: { ready(): void };
+  /** Serves HTTP connections on the listeners (XML-RPC, web UI). */
+  readonly http?: HttpHandler;
 }
 
 /** A startup failure supd reports as `Error: …` with exit code 2, as supervisord does. */
@@ -39,15 +46,6 @@ export class StartupError extends Error {
 }
 
 type Stop = 'shutdown' | 'reload';
-
-// uid/gid of a user name or numeric uid, from /etc/passwd.
-function userInfo(user: string): { uid: number; gid: number } {
-  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-    const [name, , uid, gid] = line.split(':');
-    if (name === user || uid === user.trim()) return { uid: Number(uid), gid: Number(gid) };
-  }
-  throw new UsageError(`Invalid user name ${user}`);
-}
 
 function describeConfigError(e: ConfigError): string {
   // File-level problems keep supervisord's words (`could not find config file x`).
@@ -80,13 +78,23 @@ function serverUrlFor(config: Config): string | null {
   return inet?.family === 'inet' ? `http://${inet.host || 'localhost'}:${inet.port}` : null;
 }
 
+function dropPrivileges(user: string): number {
+  const info = lookupUser(user);
+  if (!info) throw new UsageError(`Invalid user name ${user}`);
+  // Supplementary groups too, then gid, then uid.
+  const posix = process as NodeJS.Process & { initgroups?(user: string, group: number): void };
+  posix.initgroups?.(user, info.gid);
+  process.setgid?.(info.gid);
+  process.setuid?.(info.uid);
+  return info.uid;
+}
+
 /** Runs supd until it is told to stop; resolves with the exit code. */
 export async function runSupd(options: RunOptions): Promise<number> {
   let config = readConfig(options);
   const sd = config.supervisord;
-  if (sd.user !== null) {
-    if (process.getuid?.() !== 0) throw new UsageError("Can't drop privilege as nonroot user");
-  }
+  if (sd.user !== null && process.getuid?.() !== 0)
+    throw new UsageError("Can't drop privilege as nonroot user");
   for (const [limit, minimum] of [
     ['nofile', sd.minfds],
     ['nproc', sd.minprocs],
@@ -94,20 +102,19 @@ export async function runSupd(options: RunOptions): Promise<number> {
     const refusal = ensureLimit(limit, minimum);
     if (refusal) throw new UsageError(refusal);
   }
-  if (sd.user !== null) {
-    // Supplementary groups too, as supervisord's setgroups; then gid, then uid.
-    const posix = process as NodeJS.Process & { initgroups?(user: string, group: string | number): void };
-    const info = userInfo(sd.user);
-    posix.initgroups?.(sd.user, info.gid);
-    process.setgid?.(info.gid);
-    process.setuid?.(info.uid);
-  }
+  const uid = sd.user !== null ? dropPrivileges(sd.user) : null;
 
-  const signals: Stop[] = [];
-  let wake: (() => void) | null = null;
+  let state: SupervisorStateName = 'RESTARTING';
+  let supervisor: Supervisor | null = null;
   let log: MainLog | null = null;
-  let reloadCount = 0;
-  const onSignal = (name: NodeJS.Signals, stop: Stop | 'reopen') => {
+  const requests: Stop[] = [];
+  let wake: (() => void) | null = null;
+  const request = (stop: Stop) => {
+    requests.push(stop);
+    state = stop === 'shutdown' ? 'SHUTDOWN' : 'RESTARTING';
+    wake?.();
+  };
+  const onSignal = (name: NodeJS.Signals, stop: Stop | 'reopen') =>
     process.on(name, () => {
       if (stop === 'reopen') {
         log?.log('info', 'received SIGUSR2 indicating log reopen request');
@@ -116,22 +123,46 @@ export async function runSupd(options: RunOptions): Promise<number> {
         log?.log('info', 'supervisord logreopen');
         return;
       }
-      if (stop === 'reload' && signals.includes('shutdown')) {
+      if (stop === 'reload' && requests.includes('shutdown')) {
         log?.log('warn', `ignored ${name} indicating restart request (shutdown in progress)`);
         return;
       }
       log?.log('warn', `received ${name} indicating ${stop === 'reload' ? 'restart' : 'exit'} request`);
-      signals.push(stop);
-      wake?.();
+      request(stop);
     });
-  };
-  let supervisor: Supervisor | null = null;
   for (const name of ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const) onSignal(name, 'shutdown');
   onSignal('SIGHUP', 'reload');
   onSignal('SIGUSR2', 'reopen');
 
+  const handle: DaemonHandle = {
+    supervisor: () => supervisor,
+    state: () => state,
+    pid: process.pid,
+    version: supdVersion(),
+    identifier: () => config.supervisord.identifier,
+    mainLogPath: () => log?.path ?? null,
+    clearMainLog: () => {
+      const path = log?.path;
+      if (!path) return;
+      truncateSync(path, 0);
+      log?.reopen();
+    },
+    shutdown: () => request('shutdown'),
+    restart: () => request('reload'),
+    rereadConfig: () => {
+      try {
+        return readConfig(options);
+      } catch (e) {
+        throw new Error(e instanceof Error ? e.message : String(e));
+      }
+    },
+  };
+  const api = createApi(handle);
+
   const pidfile = resolve(options.cwd, sd.pidfile);
   let wrotePidfile = false;
+  let servers: { close(): Promise<void> } | null = null;
+  let first = true;
   try {
     for (;;) {
       const s = config.supervisord;
@@ -142,37 +173,53 @@ export async function runSupd(options: RunOptions): Promise<number> {
         path: s.logfile === 'syslog' ? 'syslog' : resolve(options.cwd, s.logfile),
         echo,
       });
-      if (process.getuid?.() === 0 && s.user === null) {
+      if (uid === null && process.getuid?.() === 0) {
         log.log(
           'critical',
           'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
         );
-      } else if (s.user !== null) {
-        log.log('info', `Set uid to user ${process.getuid?.()} succeeded`);
+      } else if (uid !== null) {
+        log.log('info', `Set uid to user ${uid} succeeded`);
       }
       for (const w of config.warnings) log.log('warn', w.message);
       for (const info of config.infos) log.log('info', info);
       if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier);
       supervisor = new Supervisor(config, { logger: log, env: options.env, serverUrl: serverUrlFor(config) });
-      if (reloadCount === 0) {
+      try {
+        servers = await openServers({
+          configs: config.httpServers,
+          api,
+          logger: log,
+          http: options.http,
+          io: options.io,
+        });
+      } catch (e) {
+        if (e instanceof ServerStartError) throw new StartupError(e.message);
+        throw e;
+      }
+      if (config.httpServers.length) log.log('info', "RPC interface 'supervisor' initialized");
+      if (first) {
         if (options.daemonChild) log.log('info', 'daemonizing the supervisord process');
         writeFileSync(pidfile, `${process.pid}\n`);
         wrotePidfile = true;
         log.log('info', `supervisord started with pid ${process.pid}`);
         options.daemonChild?.ready();
+        first = false;
       }
       await supervisor.start();
+      state = 'RUNNING';
       // Signal handlers do not keep Node's event loop alive; a daemon with nothing to run must.
       const keepAlive = setInterval(() => {}, 2 ** 30);
-      if (signals.length === 0) await new Promise<void>((r) => (wake = r));
+      if (requests.length === 0) await new Promise<void>((r) => (wake = r));
       clearInterval(keepAlive);
       wake = null;
-      const stop = signals.includes('shutdown') ? 'shutdown' : 'reload';
-      signals.length = 0;
+      const stop = requests.includes('shutdown') ? 'shutdown' : 'reload';
+      requests.length = 0;
+      state = stop === 'shutdown' ? 'SHUTDOWN' : 'RESTARTING';
       await supervisor.close();
-      supervisor = null;
+      await servers.close();
+      servers = null;
       if (stop === 'shutdown') return 0;
-      reloadCount++;
       try {
         config = readConfig(options);
       } catch (e) {
@@ -184,7 +231,9 @@ export async function runSupd(options: RunOptions): Promise<number> {
       log.close();
     }
   } finally {
+    state = 'SHUTDOWN';
     await supervisor?.close();
+    await servers?.close();
     log?.close();
     if (wrotePidfile) rmSync(pidfile, { force: true });
   }

@@ -108,7 +108,7 @@ describe.runIf(runE2e)('supd', () => {
   test('the command line beats the config: -e, -l, -j, -i, -q', async () => {
     await using dir = makeTempDir();
     config(dir.path, SLEEPER);
-    await using supd = startSupd(
+    await using _supd = startSupd(
       [
         '-n',
         '-c',

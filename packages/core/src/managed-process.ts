@@ -36,6 +36,11 @@ export interface ProcessContext {
   readonly backoffStepMs: number;
   /** While true (shutdown, reload) nothing restarts by itself. */
   readonly isShuttingDown: () => boolean;
+  /**
+   * Event listeners only: receives the stdout of the spawn with `pid` (the protocol channel),
+   * which is still logged but emits no PROCESS_LOG_STDOUT and has no capture mode.
+   */
+  readonly listenerStdout?: (process: ManagedProcess, chunk: Buffer, pid: number) => void;
 }
 
 /** A snapshot of one process, the facts of `getProcessInfo` (times in epoch ms, 0 = never). */
@@ -300,9 +305,16 @@ export class ManagedProcess {
   // Where one spawn's output on `channel` goes: the log (and PROCESS_LOG events when enabled),
   // through the capture-mode parser when capture_maxbytes > 0.
   #outputSink(channel: OutputChannel, pid: number): (chunk: Buffer) => void {
+    const protocol = this.#ctx.listenerStdout;
+    if (protocol !== undefined && channel.channel === 'stdout' && this.config.kind === 'eventlistener') {
+      return (chunk) => {
+        channel.append(chunk);
+        protocol(this, chunk, pid);
+      };
+    }
     const config = this.config[channel.channel];
     const log = (chunk: Buffer): void => {
-      channel.write(chunk);
+      channel.append(chunk);
       if (config.eventsEnabled) {
         this.#ctx.emit({
           type: channel.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR',
@@ -431,6 +443,9 @@ export class ManagedProcess {
     this.#pid = 0;
     this.#stopMs = Date.now();
     child.stdin?.destroy();
+    // Output read in this turn reaches the file before anyone sees the exit.
+    this.stdout.flush();
+    this.stderr?.flush();
     if (this.#killing) {
       this.#killing = false;
       this.#exitStatus = status;

@@ -64,6 +64,21 @@ export class OutputChannel {
     for (const listener of this.#listeners) listener(chunk);
   }
 
+  /**
+   * As {@link write}, but the file write joins the others of this event-loop turn (one writev at
+   * the end of the turn, same order, same rotation points); listeners get the chunk now.
+   */
+  append(chunk: Buffer): void {
+    if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
+    this.#file?.append(chunk);
+    for (const listener of this.#listeners) listener(chunk);
+  }
+
+  /** Writes what {@link append} queued now (before a state change others may act on). */
+  flush(): void {
+    this.#file?.flush();
+  }
+
   /** Adds a listener; returns the function that removes it. */
   listen(listener: OutputListener): () => void {
     this.#listeners.add(listener);

@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   writeSync,
+  writevSync,
 } from 'node:fs';
 
 /** Options of a {@link RotatingFile}. */
@@ -22,7 +23,8 @@ export interface RotatingFileOptions {
  * A log file opened for append that rotates like Supervisor's handlers: after each write, if the
  * size is ≥ maxBytes, `.N-1`→`.N` … base→`.1` and a fresh base file is opened (or, with no
  * backups, the file is truncated). Writes are synchronous so that no byte is lost or reordered,
- * and a write is never split across files (maxBytes is a soft limit).
+ * and a write is never split across files (maxBytes is a soft limit). {@link append} batches the
+ * chunks of one event-loop turn into one writev(2), with the same rotation points.
  * @example
  * const log = new RotatingFile({ path: '/tmp/a.log', maxBytes: 1024, backups: 2 });
  * log.write(Buffer.from('hello\n'));
@@ -34,6 +36,8 @@ export class RotatingFile {
   readonly backups: number;
   #fd: number | null;
   #size = 0;
+  #pending: Uint8Array[] = [];
+  #flushScheduled = false;
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
@@ -42,22 +46,56 @@ export class RotatingFile {
     this.#fd = this.#open();
   }
 
-  /** Bytes in the current base file, as far as this writer knows. */
+  /** Bytes in the current base file, as far as this writer knows (after flushing). */
   get size(): number {
+    this.flush();
     return this.#size;
   }
 
   /** Appends `chunk` completely, then rotates if due. */
   write(chunk: Uint8Array): void {
-    if (this.#fd === null) this.#fd = this.#open();
-    let offset = 0;
-    while (offset < chunk.length) offset += writeSync(this.#fd, chunk, offset, chunk.length - offset);
-    this.#size += chunk.length;
+    this.flush();
+    this.#writeAll([chunk], chunk.length);
     if (this.maxBytes > 0 && this.#size >= this.maxBytes) this.rotate();
+  }
+
+  /**
+   * Queues `chunk` to be written at the end of this event-loop turn (setImmediate), together
+   * with the other chunks of the turn in one writev(2). Rotation is checked after each chunk, as
+   * with {@link write}; every other method flushes first, so order is kept.
+   */
+  append(chunk: Uint8Array): void {
+    this.#pending.push(chunk);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes the chunks queued by {@link append} now. */
+  flush(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < pending.length; i++) {
+      bytes += pending[i]!.length;
+      if (this.maxBytes > 0 && this.#size + bytes >= this.maxBytes) {
+        this.#writeAll(pending.slice(start, i + 1), bytes);
+        this.rotate();
+        start = i + 1;
+        bytes = 0;
+      }
+    }
+    if (start < pending.length) this.#writeAll(start === 0 ? pending : pending.slice(start), bytes);
   }
 
   /** Rotates now (Supervisor's doRollover). */
   rotate(): void {
+    this.flush();
     if (this.backups <= 0) {
       if (this.#fd !== null) ftruncateSync(this.#fd, 0);
       this.#size = 0;
@@ -74,19 +112,40 @@ export class RotatingFile {
 
   /** Closes and opens the path again (after an external logrotate moved it). */
   reopen(): void {
+    this.flush();
     this.#closeFd();
     this.#fd = this.#open();
   }
 
   /** Removes the base file and starts a new empty one (Supervisor's `clear`). */
   clear(): void {
+    this.flush();
     this.#closeFd();
     rmSync(this.path, { force: true });
     this.#fd = this.#open();
   }
 
   close(): void {
+    this.flush();
     this.#closeFd();
+  }
+
+  // Writes `chunks` (`bytes` in all) completely; writev may stop short (IOV_MAX, a full disk).
+  #writeAll(chunks: Uint8Array[], bytes: number): void {
+    if (this.#fd === null) this.#fd = this.#open();
+    let written = chunks.length === 1 ? 0 : writevSync(this.#fd, chunks.slice(0, 1024));
+    let skipped = 0;
+    for (const chunk of chunks) {
+      if (written >= skipped + chunk.length) {
+        skipped += chunk.length;
+        continue;
+      }
+      let offset = Math.max(0, written - skipped);
+      while (offset < chunk.length) offset += writeSync(this.#fd, chunk, offset, chunk.length - offset);
+      skipped += chunk.length;
+      written = skipped;
+    }
+    this.#size += bytes;
   }
 
   #open(): number {

@@ -7,6 +7,8 @@ import {
 } from '@supctl/events';
 import { diffGroups, type GroupDiff } from './diff-groups.ts';
 import { SupervisorError } from './errors.ts';
+import { EventListenerPool } from './event-pool.ts';
+import { createWatchStream, matchesProcess, type WatchItem, type WatchOptions } from './event-stream.ts';
 import { type MainLogger, SILENT_LOGGER } from './main-log.ts';
 import type { ManagedProcess, ProcessContext } from './managed-process.ts';
 import { compare, ProcessGroup } from './process-group.ts';
@@ -22,6 +24,12 @@ export interface SupervisorOptions {
   readonly serverUrl?: string | null;
   /** The retry delay after the n-th failed start is n × this. @default 1000 */
   readonly backoffStepMs?: number;
+  /**
+   * The wall clock TICK_5/60/3600 are aligned to (epoch ms). Tests pass one set just before a
+   * boundary to see a tick without waiting for it.
+   * @default Date.now
+   */
+  readonly tickClock?: () => number;
 }
 
 /** The outcome for one process of a group or "all" command, in completion order. */
@@ -50,6 +58,9 @@ export class Supervisor implements AsyncDisposable {
   #state: SupervisorStateName = 'RESTARTING';
   readonly #groups = new Map<string, ProcessGroup>();
   readonly #listeners = new Set<EventListener>();
+  readonly #pools = new Map<string, EventListenerPool>();
+  #serial = -1; // the global event serial: the last one given to an event a pool accepted
+  readonly #tickClock: (() => number) | undefined;
   readonly #ctx: Omit<ProcessContext, 'groupName'>;
   #closing: Promise<void> | null = null;
   #stopTicks: (() => void) | null = null;
@@ -67,6 +78,7 @@ export class Supervisor implements AsyncDisposable {
       backoffStepMs: options.backoffStepMs ?? 1000,
       isShuttingDown: () => this.#state !== 'RUNNING',
     };
+    this.#tickClock = options.tickClock;
   }
 
   /** RESTARTING before `start()`, RUNNING, then SHUTDOWN once `shutdown()` began. */
@@ -93,13 +105,54 @@ export class Supervisor implements AsyncDisposable {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * A stream for front ends: first a snapshot of the matching processes, then every event that
+   * passes the filter (type, parents included; process or group), as typed objects. The snapshot
+   * and the subscription are taken in one step. Ends when `signal` aborts or the loop breaks.
+   * @example
+   * for await (const item of supervisor.watch({ types: ['PROCESS_STATE'], groups: ['web'], signal })) {
+   *   if (item.kind === 'snapshot') render(item.processes);
+   *   else console.log(item.event.type);
+   * }
+   */
+  watch(options: WatchOptions = {}): AsyncIterableIterator<WatchItem> & AsyncDisposable {
+    return createWatchStream(options, (push) => ({
+      snapshot: {
+        kind: 'snapshot',
+        state: this.#state,
+        processes: this.processes()
+          .map((p) => p.info())
+          .filter((info) => matchesProcess(options, info)),
+      },
+      unsubscribe: this.subscribe(push),
+    }));
+  }
+
+  /**
+   * Notifies an event as the engine does (Supervisor's `events.notify`): listener pools that
+   * subscribe to it buffer it, then every subscriber sees it. For REMOTE_COMMUNICATION
+   * (`sendRemoteCommEvent`) and tests.
+   * @example
+   * supervisor.notify({ type: 'REMOTE_COMMUNICATION', commType: 'deploy', data: 'v2' });
+   */
+  notify(event: SupervisorEvent): void {
+    this.#emit(event);
+  }
+
+  /** The `[eventlistener:x]` pool named `name`; BAD_NAME if there is no such active pool. */
+  getPool(name: string): EventListenerPool {
+    const pool = this.#pools.get(name);
+    if (pool === undefined) throw new SupervisorError('BAD_NAME', name);
+    return pool;
+  }
+
   /** Adds every configured group and starts the autostart processes, in priority order. */
   async start(): Promise<void> {
     if (this.#state !== 'RESTARTING') throw new SupervisorError('FAILED', 'already started');
     for (const group of sortGroups(this.#config.groups)) this.#addGroup(group);
     this.#state = 'RUNNING';
     this.#emit({ type: 'SUPERVISOR_STATE_CHANGE_RUNNING' });
-    this.#stopTicks = startTicks((event) => this.#emit(event));
+    this.#stopTicks = startTicks((event) => this.#emit(event), this.#tickClock);
     for (const group of this.groups) this.#autostart(group);
   }
 
@@ -178,6 +231,7 @@ export class Supervisor implements AsyncDisposable {
     if (!group.isStopped()) throw new SupervisorError('STILL_RUNNING', name);
     group.close();
     this.#groups.delete(name);
+    this.#pools.delete(name);
     this.#emit({ type: 'PROCESS_GROUP_REMOVED', groupName: name });
   }
 
@@ -258,8 +312,12 @@ export class Supervisor implements AsyncDisposable {
   }
 
   #addGroup(config: GroupConfig): ProcessGroup {
-    const group = new ProcessGroup(config, this.#ctx);
+    const group =
+      config.kind === 'eventlistener'
+        ? new EventListenerPool(config, this.#ctx)
+        : new ProcessGroup(config, this.#ctx);
     this.#groups.set(config.name, group);
+    if (group instanceof EventListenerPool) this.#pools.set(config.name, group);
     this.#emit({ type: 'PROCESS_GROUP_ADDED', groupName: config.name });
     return group;
   }
@@ -290,6 +348,16 @@ export class Supervisor implements AsyncDisposable {
   }
 
   #emit(event: SupervisorEvent): void {
+    // The global serial is given at the first pool's accept; events no pool takes get none.
+    let serial: number | undefined;
+    const serialOf = (): number => {
+      if (serial === undefined) {
+        this.#serial = this.#serial === Number.MAX_SAFE_INTEGER ? 0 : this.#serial + 1;
+        serial = this.#serial;
+      }
+      return serial;
+    };
+    for (const pool of this.#pools.values()) pool.notify(event, serialOf);
     for (const listener of this.#listeners) listener(event);
   }
 }

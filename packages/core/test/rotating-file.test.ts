@@ -62,3 +62,20 @@ test('clear removes and recreates; reopen follows a moved file', async () => {
   expect(readFileSync(path, 'utf8')).toBe('three\n');
   expect(readFileSync(`${path}.moved`, 'utf8')).toBe('two\n');
 });
+
+test('append batches a turn into one write with the rotation points of write, and keeps order', async () => {
+  await using dir = makeTempDir();
+  const path = join(dir.path, 'rot.log');
+  const log = new RotatingFile({ path, maxBytes: 10, backups: 2 });
+  for (const chunk of ['aaaa', 'bbbbbbbb', 'cc', 'dddddddddddd']) log.append(Buffer.from(chunk));
+  expect(readFileSync(path, 'utf8')).toBe(''); // not yet: written at the end of the turn
+  log.write(Buffer.from('eee')); // flushes the queue first
+  log.append(Buffer.from('ff'));
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(readFileSync(path, 'utf8')).toBe('eeeff');
+  log.append(Buffer.from('g'));
+  log.close();
+  expect(readFileSync(`${path}.2`, 'utf8')).toBe('aaaabbbbbbbb');
+  expect(readFileSync(`${path}.1`, 'utf8')).toBe('ccdddddddddddd');
+  expect(readFileSync(path, 'utf8')).toBe('eeeffg');
+});

@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
  * - `print-env [NAME…]`: prints `NAME=value` lines (all of the environment when no name) and
  *   `CWD=<dir>` and `UMASK=<octal>`, then exits 0.
  * - `echo-stdin`: prints READY, then echoes stdin to stdout.
+ * - `listen-events <outFile> [mode]`: an event listener (Supervisor's protocol) that appends every
+ *   envelope to `outFile` as a JSON line; modes `ok`, `fail-first`, `split`, `garbage`,
+ *   `exit-busy`, `bench` (see the script).
  */
 export const FIXTURES = {
   'print-lines': fixturePath('print-lines.mjs'),
@@ -22,6 +25,7 @@ export const FIXTURES = {
   'write-bytes': fixturePath('write-bytes.mjs'),
   'print-env': fixturePath('print-env.mjs'),
   'echo-stdin': fixturePath('echo-stdin.mjs'),
+  'listen-events': fixturePath('listen-events.mjs'),
 } as const;
 
 /** The name of a fixture script. */

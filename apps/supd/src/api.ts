@@ -1,0 +1,436 @@
+// The one implementation of the Supervisor API over the engine; both transports (native msgpack
+// and XML-RPC) serve this object. Names, faults and struct shapes are Supervisor's.
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { type Config, isValidSignalNumber, type LogTarget, lookupSignal } from '@supctl/config';
+import { type ManagedProcess, readLog, type Supervisor, SupervisorError, tailLog } from '@supctl/core';
+import {
+  PROCESS_STATES,
+  SUPERVISOR_STATES,
+  type SupervisorEvent,
+  type SupervisorStateName,
+} from '@supctl/events';
+import {
+  type ApiImplementation,
+  type ConfigInfo,
+  createPushStream,
+  Fault,
+  type LogChunk,
+  matchesSubscribeFilter,
+  type ProcessInfo,
+  type ProcessStatusResult,
+} from '@supctl/rpc';
+import { lookupUser } from './users.ts';
+
+/** What the API needs from the running daemon. */
+export interface DaemonHandle {
+  /** The engine, or null between a restart's stop and start. */
+  supervisor(): Supervisor | null;
+  state(): SupervisorStateName;
+  readonly pid: number;
+  identifier(): string;
+  mainLogPath(): string | null;
+  clearMainLog(): void;
+  shutdown(): void;
+  restart(): void;
+  /** Re-read the config file; throws an Error whose message is the CANT_REREAD detail. */
+  rereadConfig(): Config;
+  readonly version: string;
+}
+
+const SUCCESS = 80;
+const INT32_MAX = 2 ** 31 - 1;
+
+function toFault(e: unknown): Fault {
+  if (e instanceof Fault) return e;
+  if (e instanceof SupervisorError) return new Fault(e.code, e.detail || undefined);
+  return new Fault('FAILED', e instanceof Error ? e.message : String(e));
+}
+
+function result(
+  p: { name: string; group: string },
+  error: SupervisorError | Fault | null,
+): ProcessStatusResult {
+  if (!error) return { name: p.name, group: p.group, status: SUCCESS, description: 'OK' };
+  const fault = toFault(error);
+  return { name: p.name, group: p.group, status: fault.code, description: fault.message };
+}
+
+const seconds = (ms: number) => Math.min(INT32_MAX, Math.floor(ms / 1000));
+
+// `group:*` / `group:` name a whole group; everything else a process.
+function splitNamespec(name: string): { group: string; process: string | null } {
+  const colon = name.indexOf(':');
+  if (colon < 0) return { group: name, process: name };
+  const process = name.slice(colon + 1);
+  return { group: name.slice(0, colon), process: process === '' || process === '*' ? null : process };
+}
+
+function compareNames(a: ProcessInfo, b: ProcessInfo): number {
+  if (a.group !== b.group) return a.group < b.group ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function parseSignal(value: string | number): number {
+  const text = String(value);
+  const num = /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : lookupSignal(text);
+  if (num === undefined || !isValidSignalNumber(num)) throw new Fault('BAD_SIGNAL', text);
+  return num;
+}
+
+function logName(target: LogTarget, actual: string | null | undefined): string {
+  if (target.kind === 'none') return 'none';
+  if (target.kind === 'file') return target.path;
+  return actual ?? 'auto';
+}
+
+function readRange(path: string, start: number, end: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.max(0, end - start));
+    let done = 0;
+    while (done < buf.length) {
+      const n = readSync(fd, buf, done, buf.length - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function createApi(daemon: DaemonHandle): ApiImplementation {
+  const engine = (): Supervisor => {
+    const s = daemon.supervisor();
+    if (!s || daemon.state() !== 'RUNNING') throw new Fault('SHUTDOWN_STATE');
+    return s;
+  };
+  const process = (name: string): ManagedProcess => {
+    const { group, process } = splitNamespec(name);
+    if (process === null) throw new Fault('BAD_NAME', name);
+    const s = engine();
+    try {
+      return s.getProcess(`${group}:${process}`);
+    } catch (e) {
+      if (e instanceof SupervisorError && e.code === 'BAD_NAME') throw new Fault('BAD_NAME', name);
+      throw toFault(e);
+    }
+  };
+  const info = (p: ManagedProcess): ProcessInfo => {
+    const i = p.info();
+    return {
+      name: i.name,
+      group: i.group,
+      start: seconds(i.startMs),
+      stop: seconds(i.stopMs),
+      now: seconds(i.nowMs),
+      state: PROCESS_STATES[i.state],
+      statename: i.state,
+      spawnerr: i.spawnerr,
+      exitstatus: i.exitStatus,
+      logfile: i.stdoutLogfile ?? '',
+      stdout_logfile: i.stdoutLogfile ?? '',
+      stderr_logfile: i.stderrLogfile ?? '',
+      pid: i.pid,
+      description: i.description,
+    };
+  };
+  const groupAction = async (
+    name: string,
+    run: (
+      s: Supervisor,
+      group: string,
+    ) => Promise<{ name: string; group: string; error: SupervisorError | null }[]>,
+  ): Promise<ProcessStatusResult[]> => {
+    const s = engine();
+    try {
+      return (await run(s, name)).map((r) => result(r, r.error));
+    } catch (e) {
+      throw toFault(e);
+    }
+  };
+  const signalMany = (processes: ManagedProcess[], signal: number): ProcessStatusResult[] =>
+    processes
+      .filter((p) => ['STARTING', 'RUNNING', 'STOPPING'].includes(p.state))
+      .map((p) => {
+        try {
+          p.signal(signal);
+          return result({ name: p.name, group: p.info().group }, null);
+        } catch (e) {
+          return result({ name: p.name, group: p.info().group }, toFault(e));
+        }
+      });
+  const readChannel = (name: string, channel: 'stdout' | 'stderr', offset: number, length: number) => {
+    const i = process(name).info();
+    try {
+      return readLog(channel === 'stdout' ? i.stdoutLogfile : i.stderrLogfile, offset, length);
+    } catch (e) {
+      throw toFault(e);
+    }
+  };
+  const tailChannel = (name: string, channel: 'stdout' | 'stderr', offset: number, length: number) => {
+    const i = process(name).info();
+    const t = tailLog(channel === 'stdout' ? i.stdoutLogfile : i.stderrLogfile, offset, length);
+    return [t.text, t.offset, t.overflow] as [string, number, boolean];
+  };
+
+  return {
+    'supervisor.getAPIVersion': () => {
+      engine();
+      return '3.0';
+    },
+    'supervisor.getSupervisorVersion': () => {
+      engine();
+      return daemon.version;
+    },
+    'supervisor.getIdentification': () => {
+      engine();
+      return daemon.identifier();
+    },
+    'supervisor.getState': () => {
+      const state = daemon.state();
+      if (state !== 'RUNNING') throw new Fault('SHUTDOWN_STATE');
+      return { statecode: SUPERVISOR_STATES[state], statename: state };
+    },
+    'supervisor.getPID': () => {
+      engine();
+      return daemon.pid;
+    },
+    'supervisor.readLog': (offset, length) => {
+      engine();
+      try {
+        return readLog(daemon.mainLogPath(), offset, length);
+      } catch (e) {
+        throw toFault(e);
+      }
+    },
+    'supervisor.clearLog': () => {
+      engine();
+      if (daemon.mainLogPath() === null) throw new Fault('NO_FILE', 'None');
+      try {
+        daemon.clearMainLog();
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.shutdown': () => {
+      engine();
+      daemon.shutdown();
+      return true;
+    },
+    'supervisor.restart': () => {
+      engine();
+      daemon.restart();
+      return true;
+    },
+    'supervisor.reloadConfig': () => {
+      const s = engine();
+      let config: Config;
+      try {
+        config = daemon.rereadConfig();
+      } catch (e) {
+        throw new Fault('CANT_REREAD', e instanceof Error ? e.message : String(e));
+      }
+      const diff = s.reloadConfig(config);
+      return [[[...diff.added], [...diff.changed], [...diff.removed]]];
+    },
+    'supervisor.addProcessGroup': (name) => {
+      try {
+        engine().addGroup(name);
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.removeProcessGroup': (name) => {
+      try {
+        engine().removeGroup(name);
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.startProcess': async (name, wait) => {
+      const { group, process: proc } = splitNamespec(name);
+      if (proc === null) return groupAction(group, (s, g) => s.startGroup(g, { wait }));
+      const p = process(name);
+      try {
+        await p.start({ wait });
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.startProcessGroup': (name, wait) => groupAction(name, (s, g) => s.startGroup(g, { wait })),
+    'supervisor.startAllProcesses': async (wait) => groupAction('', (s) => s.startAll({ wait })),
+    'supervisor.stopProcess': async (name, wait) => {
+      const { group, process: proc } = splitNamespec(name);
+      if (proc === null) return groupAction(group, (s, g) => s.stopGroup(g, { wait }));
+      const p = process(name);
+      try {
+        await p.stop({ wait });
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.stopProcessGroup': (name, wait) => groupAction(name, (s, g) => s.stopGroup(g, { wait })),
+    'supervisor.stopAllProcesses': (wait) => groupAction('', (s) => s.stopAll({ wait })),
+    'supervisor.signalProcess': (name, signal) => {
+      const { group, process: proc } = splitNamespec(name);
+      if (proc === null) {
+        let members: ManagedProcess[];
+        try {
+          members = [...engine().getGroup(group).processes];
+        } catch (e) {
+          throw toFault(e);
+        }
+        return signalMany(members, parseSignal(signal));
+      }
+      const p = process(name);
+      const num = parseSignal(signal);
+      try {
+        p.signal(num);
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.signalProcessGroup': (name, signal) => {
+      let members: ManagedProcess[];
+      try {
+        members = [...engine().getGroup(name).processes];
+      } catch (e) {
+        throw toFault(e);
+      }
+      return signalMany(members, parseSignal(signal));
+    },
+    'supervisor.signalAllProcesses': (signal) => {
+      const s = daemon.supervisor();
+      const results = s ? signalMany(s.processes(), parseSignal(signal)) : [];
+      // Supervisor signals first and checks its state after.
+      engine();
+      return results;
+    },
+    'supervisor.getProcessInfo': (name) => info(process(name)),
+    'supervisor.getAllProcessInfo': () => engine().processes().map(info).sort(compareNames),
+    'supervisor.getAllConfigInfo': () => {
+      const s = engine();
+      const active = new Map(s.groups.map((g) => [g.name, g]));
+      const rows: ConfigInfo[] = [];
+      for (const group of s.config.groups) {
+        const live = active.get(group.name);
+        for (const p of group.processes) {
+          const running = live ? [...live.processes].find((m) => m.name === p.name)?.info() : undefined;
+          rows.push({
+            name: p.name,
+            group: group.name,
+            group_prio: group.priority,
+            process_prio: p.priority,
+            inuse: live !== undefined,
+            command: p.command,
+            directory: p.directory ?? 'none',
+            uid: p.user === null ? 'none' : (lookupUser(p.user)?.uid ?? 'none'),
+            autostart: p.autostart,
+            exitcodes: [...p.exitCodes],
+            startsecs: p.startSecs,
+            startretries: p.startRetries,
+            stopwaitsecs: p.stopWaitSecs,
+            stopsignal: lookupSignal(p.stopSignal) ?? 15,
+            killasgroup: p.killAsGroup,
+            redirect_stderr: p.redirectStderr,
+            serverurl: p.serverUrl ?? 'none',
+            stdout_logfile: logName(p.stdout.logfile, running?.stdoutLogfile),
+            stderr_logfile: logName(p.stderr.logfile, running?.stderrLogfile),
+            stdout_logfile_maxbytes: p.stdout.logfileMaxBytes,
+            stderr_logfile_maxbytes: p.stderr.logfileMaxBytes,
+            stdout_logfile_backups: p.stdout.logfileBackups,
+            stderr_logfile_backups: p.stderr.logfileBackups,
+            stdout_capture_maxbytes: p.stdout.captureMaxBytes,
+            stderr_capture_maxbytes: p.stderr.captureMaxBytes,
+            stdout_events_enabled: p.stdout.eventsEnabled,
+            stderr_events_enabled: p.stderr.eventsEnabled,
+            stdout_syslog: p.stdout.syslog,
+            stderr_syslog: p.stderr.syslog,
+          });
+        }
+      }
+      return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    'supervisor.readProcessStdoutLog': (name, offset, length) => readChannel(name, 'stdout', offset, length),
+    'supervisor.readProcessStderrLog': (name, offset, length) => readChannel(name, 'stderr', offset, length),
+    'supervisor.tailProcessStdoutLog': (name, offset, length) => tailChannel(name, 'stdout', offset, length),
+    'supervisor.tailProcessStderrLog': (name, offset, length) => tailChannel(name, 'stderr', offset, length),
+    'supervisor.clearProcessLogs': (name) => {
+      const p = process(name);
+      try {
+        p.clearLogs();
+      } catch {
+        throw new Fault('FAILED', name);
+      }
+      return true;
+    },
+    'supervisor.clearAllProcessLogs': () =>
+      engine()
+        .groups.flatMap((g) => [...g.processes])
+        .map((p) => {
+          const who = { name: p.name, group: p.info().group };
+          try {
+            p.clearLogs();
+            return result(who, null);
+          } catch {
+            return result(who, new Fault('FAILED', p.name));
+          }
+        }),
+    'supervisor.sendProcessStdin': (name, chars) => {
+      if (typeof chars !== 'string') throw new Fault('INCORRECT_PARAMETERS');
+      const p = process(name);
+      try {
+        p.sendStdin(chars);
+      } catch (e) {
+        throw toFault(e);
+      }
+      return true;
+    },
+    'supervisor.sendRemoteCommEvent': (type, data) => {
+      daemon.supervisor()?.notify({ type: 'REMOTE_COMMUNICATION', commType: type, data });
+      return true;
+    },
+    'supctl.subscribe': (filter, ctx) => {
+      const s = engine();
+      let unsubscribe = () => {};
+      const stream = createPushStream<SupervisorEvent>({ signal: ctx.signal, onEnd: () => unsubscribe() });
+      unsubscribe = s.subscribe((event) => {
+        if (matchesSubscribeFilter(event, filter)) stream.push(event);
+      });
+      return stream;
+    },
+    'supctl.tail': (name, options, ctx) => {
+      const p = process(name);
+      const channel = options.channel === 'stderr' ? 'stderr' : 'stdout';
+      const i = p.info();
+      const path = channel === 'stdout' ? i.stdoutLogfile : i.stderrLogfile;
+      if (path === null || !existsSync(path)) throw new Fault('NO_FILE', path ?? 'None');
+      let stop = () => {};
+      const queue = createPushStream<LogChunk>({ signal: ctx.signal, onEnd: () => stop() });
+      // Listen, then read the file: both happen in this one synchronous step, so no output can
+      // fall between them (the channel writes the file and notifies listeners together).
+      let offset = statSync(path).size;
+      const requested = options.offset ?? -1600;
+      const start = requested < 0 ? Math.max(0, offset + requested) : Math.min(requested, offset);
+      const initial = readRange(path, start, offset);
+      if (initial.length) queue.push({ data: initial.toString('utf8'), offset });
+      if (options.follow === false) {
+        queue.end();
+        return queue;
+      }
+      const out = channel === 'stdout' ? p.stdout : (p.stderr ?? p.stdout);
+      stop = out.listen((chunk) => {
+        offset += chunk.length;
+        queue.push({ data: chunk.toString('utf8'), offset });
+      });
+      return queue;
+    },
+  } as ApiImplementation;
+}
