@@ -89,6 +89,7 @@ export class ManagedProcess {
   #exitStatus = 0;
   #killing = false;
   #timer: NodeJS.Timeout | null = null;
+  #lastAutorestartMs = Number.NEGATIVE_INFINITY;
   readonly #stateWaiters = new Set<() => void>();
   readonly #pipes = new Set<Readable>();
 
@@ -476,8 +477,22 @@ export class ManagedProcess {
       !this.#ctx.isShuttingDown() &&
       (autorestart === true || (autorestart === 'unexpected' && !expected))
     ) {
-      this.spawn();
+      this.#autorestart();
     }
+  }
+
+  // Restart at once, but at most once per backoff step (1 s): supervisord's loop restarts an
+  // EXITED process on its next pass, so a program that exits right away cannot turn into a spawn
+  // storm that starves everything else (timers, clients) of the event loop.
+  #autorestart(): void {
+    const wait = this.#lastAutorestartMs + this.#ctx.backoffStepMs - performance.now();
+    const restart = () => {
+      if (this.#state !== 'EXITED' || this.#ctx.isShuttingDown()) return;
+      this.#lastAutorestartMs = performance.now();
+      this.spawn();
+    };
+    if (wait <= 0) restart();
+    else this.#setTimer(wait, restart);
   }
 
   #change(to: ProcessStateName, pid = this.#pid, expected = false): void {

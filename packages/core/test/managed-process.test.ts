@@ -211,6 +211,26 @@ describe('startsecs, backoff, FATAL', () => {
 });
 
 describe('exits from RUNNING and autorestart', () => {
+  test('a program that keeps exiting restarts at once, then at most once per step (no spawn storm)', async () => {
+    const quitters = Array.from({ length: 10 }, (_, i) =>
+      makeProcessConfig({ name: `q${i}`, command: '/bin/true', startSecs: 0, autorestart: true }),
+    );
+    await using h = await startHarness(quitters, { backoffStepMs: 200 });
+    const starts = new Map<string, number[]>();
+    h.supervisor.subscribe((e) => {
+      if (e.type === 'PROCESS_STATE_STARTING')
+        starts.set(e.processName, [...(starts.get(e.processName) ?? []), performance.now()]);
+    });
+    // The event loop stays responsive while 10 programs crash-loop.
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    await waitFor(() => (starts.get('q0')?.length ?? 0) >= 3, { timeoutMs: 10_000 });
+    for (const times of starts.values()) {
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(195);
+    }
+  });
+
   const exiting = (name: string, code: number, autorestart: true | false | 'unexpected') =>
     makeProcessConfig({
       name,
