@@ -16,6 +16,7 @@ import { SupervisorError } from './errors.ts';
 import type { MainLogger } from './main-log.ts';
 import { OutputChannel } from './output-channel.ts';
 import { CommandError, resolveCommand } from './resolve-command.ts';
+import type { RestartThrottle } from './restart-throttle.ts';
 import { SpawnError, spawnChild, spawnErrorText } from './spawn-child.ts';
 
 /** The spawnerr of a process that exited before `startsecs`. */
@@ -36,6 +37,8 @@ export interface ProcessContext {
   readonly backoffStepMs: number;
   /** While true (shutdown, reload) nothing restarts by itself. */
   readonly isShuttingDown: () => boolean;
+  /** The supervisor-wide budget of immediate automatic restarts. */
+  readonly restartThrottle: RestartThrottle;
   /**
    * Event listeners only: receives the stdout of the spawn with `pid` (the protocol channel),
    * which is still logged but emits no PROCESS_LOG_STDOUT and has no capture mode.
@@ -477,20 +480,26 @@ export class ManagedProcess {
       !this.#ctx.isShuttingDown() &&
       (autorestart === true || (autorestart === 'unexpected' && !expected))
     ) {
-      this.#autorestart();
+      this.#autorestart(signal !== null);
     }
   }
 
-  // Restart at once, but at most once per backoff step (1 s): supervisord's loop restarts an
-  // EXITED process on its next pass, so a program that exits right away cannot turn into a spawn
-  // storm that starves everything else (timers, clients) of the event loop.
-  #autorestart(): void {
-    const wait = this.#lastAutorestartMs + this.#ctx.backoffStepMs - performance.now();
+  // Restart now, or later when a crash loop has to be slowed down (see RestartThrottle).
+  #autorestart(bySignal: boolean): void {
+    const step = this.#ctx.backoffStepMs;
     const restart = () => {
       if (this.#state !== 'EXITED' || this.#ctx.isShuttingDown()) return;
-      this.#lastAutorestartMs = performance.now();
+      const now = performance.now();
+      const wait = this.#ctx.restartThrottle.delay(now);
+      if (wait > 0) {
+        this.#setTimer(wait, restart);
+        return;
+      }
+      this.#ctx.restartThrottle.take(now);
+      this.#lastAutorestartMs = now;
       this.spawn();
     };
+    const wait = bySignal ? 0 : this.#lastAutorestartMs + step - performance.now();
     if (wait <= 0) restart();
     else this.#setTimer(wait, restart);
   }

@@ -12,6 +12,7 @@ import { createWatchStream, matchesProcess, type WatchItem, type WatchOptions } 
 import { type MainLogger, SILENT_LOGGER } from './main-log.ts';
 import type { ManagedProcess, ProcessContext } from './managed-process.ts';
 import { compare, ProcessGroup } from './process-group.ts';
+import { RestartThrottle } from './restart-throttle.ts';
 import { startTicks } from './ticks.ts';
 
 /** Options of a {@link Supervisor}. */
@@ -77,6 +78,7 @@ export class Supervisor implements AsyncDisposable {
       stripAnsi: config.supervisord.stripAnsi,
       backoffStepMs: options.backoffStepMs ?? 1000,
       isShuttingDown: () => this.#state !== 'RUNNING',
+      restartThrottle: new RestartThrottle(options.backoffStepMs ?? 1000),
     };
     this.#tickClock = options.tickClock;
   }

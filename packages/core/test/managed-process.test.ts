@@ -211,6 +211,21 @@ describe('startsecs, backoff, FATAL', () => {
 });
 
 describe('exits from RUNNING and autorestart', () => {
+  test('a child killed by a signal is restarted at once, every time', async () => {
+    await using h = await startHarness([sleeper('k', { startSecs: 0, autorestart: true })], {
+      backoffStepMs: 5000,
+    });
+    const p = h.supervisor.getProcess('k');
+    for (let round = 0; round < 3; round++) {
+      const old = await waitFor(() => (p.state === 'RUNNING' ? p.pid : 0));
+      const t0 = performance.now();
+      process.kill(old, 'SIGKILL');
+      await waitFor(() => p.state === 'RUNNING' && p.pid !== old, { timeoutMs: 4000 });
+      // Well under the 5 s step: signal deaths are not throttled.
+      expect(performance.now() - t0).toBeLessThan(4000);
+    }
+  });
+
   test('a program that keeps exiting restarts at once, then at most once per step (no spawn storm)', async () => {
     const quitters = Array.from({ length: 10 }, (_, i) =>
       makeProcessConfig({ name: `q${i}`, command: '/bin/true', startSecs: 0, autorestart: true }),
