@@ -1,6 +1,6 @@
 // The one implementation of the Supervisor API over the engine; both transports (native msgpack
 // and XML-RPC) serve this object. Names, faults and struct shapes are Supervisor's.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { type Config, isValidSignalNumber, type LogTarget, lookupSignal } from '@supctl/config';
 import { type ManagedProcess, readLog, type Supervisor, SupervisorError, tailLog } from '@supctl/core';
 import {
@@ -36,6 +36,12 @@ export interface DaemonHandle {
   rereadConfig(): Config;
   readonly version: string;
 }
+
+/**
+ * The Supervisor release whose behaviour supd reproduces: what `getSupervisorVersion` (and so
+ * `supervisorctl version`) reports, because tools written for Supervisor check it.
+ */
+export const SUPERVISOR_VERSION = '4.2.5';
 
 const SUCCESS = 80;
 const INT32_MAX = 2 ** 31 - 1;
@@ -81,22 +87,6 @@ function logName(target: LogTarget, actual: string | null | undefined): string {
   if (target.kind === 'none') return 'none';
   if (target.kind === 'file') return target.path;
   return actual ?? 'auto';
-}
-
-function readRange(path: string, start: number, end: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(Math.max(0, end - start));
-    let done = 0;
-    while (done < buf.length) {
-      const n = readSync(fd, buf, done, buf.length - done, start + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function createApi(daemon: DaemonHandle): ApiImplementation {
@@ -181,7 +171,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     },
     'supervisor.getSupervisorVersion': () => {
       engine();
-      return daemon.version;
+      return SUPERVISOR_VERSION;
     },
     'supervisor.getIdentification': () => {
       engine();
@@ -419,8 +409,9 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       let offset = statSync(path).size;
       const requested = options.offset ?? -1600;
       const start = requested < 0 ? Math.max(0, offset + requested) : Math.min(requested, offset);
-      const initial = readRange(path, start, offset);
-      if (initial.length) queue.push({ data: initial.toString('utf8'), offset });
+      // Exactly the bytes up to the size seen now; later output arrives through the listener.
+      const initial = offset > start ? readLog(path, start, offset - start) : '';
+      if (initial) queue.push({ data: initial, offset });
       if (options.follow === false) {
         queue.end();
         return queue;

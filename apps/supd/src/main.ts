@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { load } from '@supctl/config';
+import { createSupdHttp } from './http-wiring.ts';
 import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
 import { runSupd, StartupError, type SupdIO } from './run.ts';
 import { supdVersion } from './version.ts';
@@ -94,7 +95,15 @@ export async function main(argv: readonly string[]): Promise<void> {
               process.stderr.write = () => true;
             },
           };
-    process.exitCode = await runSupd({ argv0, args, cwd, env: process.env, io, daemonChild });
+    process.exitCode = await runSupd({
+      argv0,
+      args,
+      cwd,
+      env: process.env,
+      io,
+      daemonChild,
+      http: createSupdHttp,
+    });
   } catch (e) {
     if (e instanceof UsageError || e instanceof StartupError) {
       io.stderr(`Error: ${e.message}\nFor help, use ${argv0} -h\n`);

@@ -10,8 +10,9 @@ import {
   findConfigFile,
   load,
 } from '@supctl/config';
-import { cleanupAutoLogs, Supervisor } from '@supctl/core';
+import { cleanupAutoLogs, type MainLogger, Supervisor } from '@supctl/core';
 import type { SupervisorStateName } from '@supctl/events';
+import type { ApiImplementation } from '@supctl/rpc';
 import { createApi, type DaemonHandle } from './api.ts';
 import { ensureLimit } from './limits.ts';
 import { MainLog } from './main-log.ts';
@@ -33,8 +34,18 @@ export interface RunOptions {
   readonly io: SupdIO;
   /** Set in the detached re-spawn: report readiness to the waiting parent. */
   readonly daemonChild?: { ready(): void };
-  /** Serves HTTP connections on the listeners (XML-RPC, web UI). */
-  readonly http?: HttpHandler;
+  /** Builds the handler of HTTP connections on the listeners (XML-RPC, web UI) from the API. */
+  readonly http?: (daemon: HttpDaemon) => HttpHandler;
+}
+
+/** What the HTTP layer gets from the daemon: the API, the main log's path, the main log. */
+export interface HttpDaemon {
+  readonly api: ApiImplementation;
+  mainLogPath(): string | null;
+  readonly logger: MainLogger;
+  /** `[supervisord] identifier` (shown by the web dashboard). */
+  identifier(): string;
+  readonly version: string;
 }
 
 /** A startup failure supd reports as `Error: …` with exit code 2, as supervisord does. */
@@ -158,6 +169,13 @@ export async function runSupd(options: RunOptions): Promise<number> {
     },
   };
   const api = createApi(handle);
+  const http = options.http?.({
+    api,
+    mainLogPath: handle.mainLogPath,
+    logger: { log: (level, message) => log?.log(level, message) },
+    identifier: handle.identifier,
+    version: handle.version,
+  });
 
   const pidfile = resolve(options.cwd, sd.pidfile);
   let wrotePidfile = false;
@@ -190,7 +208,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
           configs: config.httpServers,
           api,
           logger: log,
-          http: options.http,
+          http,
           io: options.io,
         });
       } catch (e) {

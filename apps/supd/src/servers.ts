@@ -7,8 +7,8 @@ import type { MainLogger } from '@supctl/core';
 import { type ApiImplementation, createRpcServer, type RpcServer, sniffProtocol } from '@supctl/rpc';
 import { lookupGroup, lookupUser } from './users.ts';
 
-/** Serves an HTTP connection (XML-RPC and the web UI); until then supd answers 501. */
-export type HttpHandler = (socket: Socket, firstChunk: Buffer) => void;
+/** Serves an HTTP connection (XML-RPC and the web UI) accepted on `server`'s listener; without one supd answers 501. */
+export type HttpHandler = (socket: Socket, firstChunk: Buffer, server: HttpServerConfig) => void;
 
 export const ALREADY_LISTENING =
   'Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.';
@@ -96,7 +96,7 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
         socket.on('error', () => socket.destroy());
         socket.once('data', (chunk: Buffer) => {
           if (sniffProtocol(chunk) === 'native') rpc.handleConnection(socket, chunk);
-          else if (options.http) options.http(socket, chunk);
+          else if (options.http) options.http(socket, chunk, config);
           else notYetHttp(socket);
         });
       });
