@@ -50,9 +50,12 @@ export interface HttpDaemon {
 
 /** A startup failure supd reports as `Error: …` with exit code 2, as supervisord does. */
 export class StartupError extends Error {
-  constructor(message: string) {
+  /** supervisord's wording of the same problem (what `reread` shows as CANT_REREAD). */
+  readonly supervisorMessage: string;
+  constructor(message: string, supervisorMessage = message) {
     super(message);
     this.name = 'StartupError';
+    this.supervisorMessage = supervisorMessage;
   }
 }
 
@@ -76,7 +79,7 @@ function readConfig(options: RunOptions): Config {
   try {
     config = load(file, { cwd: options.cwd, env: options.env });
   } catch (e) {
-    if (e instanceof ConfigError) throw new StartupError(describeConfigError(e));
+    if (e instanceof ConfigError) throw new StartupError(describeConfigError(e), e.supervisorMessage);
     throw e;
   }
   return applyOverrides(config, options.args.overrides, options.cwd);
@@ -164,7 +167,10 @@ export async function runSupd(options: RunOptions): Promise<number> {
       try {
         return readConfig(options);
       } catch (e) {
-        throw new Error(e instanceof Error ? e.message : String(e));
+        // supervisorctl shows this text after `ERROR: CANT_REREAD: `: keep supervisord's words.
+        throw new Error(
+          e instanceof StartupError ? e.supervisorMessage : e instanceof Error ? e.message : String(e),
+        );
       }
     },
   };

@@ -333,9 +333,7 @@ const EXPECTED_CODES: Record<string, number> = {
 };
 
 // Commands whose output may differ from supervisord's, with the reason (reported, not hidden).
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'reread (broken config)': 'the CANT_REREAD message comes from our config parser, not ConfigParser',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 function transcript(entries: readonly Entry[]): string {
   return entries.map((e) => `$ supervisorctl ${e.cmd}  # exit ${e.code}\n${e.out}`).join('\n');
