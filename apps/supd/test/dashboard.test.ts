@@ -1,18 +1,14 @@
 // The web dashboard served by the real supd, in a real browser (Debian's Chromium via
 // playwright-core): real processes, real state changes, a real log line.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@supctl/rpc';
-import { makeTempDir } from '@supctl/test-utils';
-import { chromium } from 'playwright-core';
+import { hasChromium, launchChromium, makeTempDir } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { runE2e, startSupd, waitForLog } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const WAIT = { timeout: 15_000 };
 
@@ -27,7 +23,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe.runIf(runE2e && existsSync(CHROMIUM))('supd’s web dashboard in headless Chromium', () => {
+describe.runIf(runE2e && hasChromium)('supd’s web dashboard in headless Chromium', () => {
   test('stop a real process and see it change without reload; tail sees a line the process just printed', async () => {
     await using dir = makeTempDir();
     const port = await freePort();
@@ -53,23 +49,8 @@ startsecs=0
     await waitForLog(join(dir.path, 'sd.log'), /success: sleeper entered RUNNING state/);
     await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
 
-    const profile = await mkdtemp(join(tmpdir(), 'supd-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 720 },
-    });
-    try {
+    await using context = await launchChromium({ width: 1280, height: 720 });
+    {
       await mkdir(ARTIFACTS, { recursive: true });
       const page = await context.newPage();
       const errors: string[] = [];
@@ -99,14 +80,11 @@ startsecs=0
       await page.locator('#log', { hasText: 'a line echo just printed' }).waitFor(WAIT);
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-tail.png') });
       expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
     }
   });
 });
 
-test.runIf(!(runE2e && existsSync(CHROMIUM)))(
+test.runIf(!(runE2e && hasChromium))(
   'dashboard e2e skipped: needs the built supd and /usr/bin/chromium',
   () => {
     console.warn('dashboard e2e skipped');

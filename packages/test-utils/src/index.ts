@@ -1,3 +1,4 @@
+export { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.ts';
 export type { FixtureName } from './fixtures.ts';
 export { FIXTURES, fixtureCommand, shellQuote } from './fixtures.ts';
 export type { PidTracker } from './pids.ts';

@@ -1,45 +1,17 @@
 // The dashboard in a real browser: Debian's Chromium, driven by playwright-core. Screenshots land in
 // packages/http/test-artifacts/dashboard/ (gitignored) for a human to look at.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from '@supctl/test-utils';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { createFakeSupervisor } from './fake-supervisor.ts';
 import { serveDashboard } from './serve.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
 const WAIT = { timeout: 10_000 };
 const XSS_NAME = '<img src=x onerror=alert(1)>';
-
-async function launch(): Promise<BrowserContext & AsyncDisposable> {
-  const profile = await mkdtemp(join(tmpdir(), 'supctl-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 760 },
-  });
-  return Object.assign(context, {
-    async [Symbol.asyncDispose]() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  });
-}
 
 function fakeDaemon() {
   return createFakeSupervisor(
@@ -73,7 +45,7 @@ function watch(page: Page, origin: string) {
 
 const row = (page: Page, ns: string) => page.locator(`tr.proc[data-ns="${ns}"]`);
 
-describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
+describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
   test('stop a process and see it change without a reload; tail a log and see a new line', async () => {
     const fake = fakeDaemon();
     await using server = await serveDashboard({
@@ -81,7 +53,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
       identification: 'demo-host',
       version: '4.2.5',
     });
-    await using context = await launch();
+    await using context = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
     const page = await context.newPage();
     const problems = watch(page, server.url);
@@ -129,7 +101,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
       identification: 'demo-host',
       version: '4.2.5',
     });
-    await using context = await launch();
+    await using context = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
     const page = await context.newPage();
     const problems = watch(page, server.url);
@@ -156,7 +128,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
       identification: 'demo-host',
       version: '4.2.5',
     });
-    await using context = await launch();
+    await using context = await launchChromium();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
@@ -172,7 +144,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
   });
 });
 
-test.skipIf(HAS_CHROMIUM)(
-  `browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`,
+test.skipIf(hasChromium)(
+  `browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium)`,
   () => {},
 );
