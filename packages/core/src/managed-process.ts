@@ -193,7 +193,13 @@ export class ManagedProcess {
     if (!isRunningState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
     this.#requestStop();
     if (options.wait === false) return;
-    await this.#waitUntil(() => isStoppedState(this.#state));
+    // supervisord's stopProcess logs this while it waits, at most every 2 s.
+    const waiting = setInterval(() => this.#ctx.logger.log('info', `waiting for ${this.name} to stop`), 2000);
+    try {
+      await this.#waitUntil(() => isStoppedState(this.#state));
+    } finally {
+      clearInterval(waiting);
+    }
   }
 
   /**

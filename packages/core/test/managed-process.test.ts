@@ -371,6 +371,22 @@ describe('stop and signal', () => {
     expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
   });
 
+  test('a stop that waits logs "waiting for <p> to stop" every 2 s, as supervisord does', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'slowstop',
+        command: fixtureCommand('ignore-sigterm'),
+        startSecs: 0,
+        stopWaitSecs: 2.5,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('slowstop');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    await p.stop();
+    expect(h.lines.filter((l) => l === 'info waiting for slowstop to stop').length).toBeGreaterThanOrEqual(1);
+    expect(h.lines.at(-1)).toBe('warn stopped: slowstop (terminated by SIGKILL)');
+  });
+
   test('signal sends any signal without a state change', async () => {
     await using h = await startHarness([sleeper('s')]);
     const p = h.supervisor.getProcess('s');
