@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { lookupSignal, type ProcessConfig } from '@supctl/config';
+import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
 import {
   decodeEventData,
   isRunningState,
@@ -208,7 +208,8 @@ export class ManagedProcess {
    */
   signal(signal: string | number): void {
     const num = typeof signal === 'number' ? signal : lookupSignal(signal);
-    if (num === undefined) throw new SupervisorError('BAD_SIGNAL', String(signal));
+    if (num === undefined || !isValidSignalNumber(num))
+      throw new SupervisorError('BAD_SIGNAL', String(signal));
     if (!isSignallableState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
     this.#kill(num, false);
   }

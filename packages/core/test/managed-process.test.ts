@@ -399,6 +399,9 @@ describe('stop and signal', () => {
     );
     expect(p.state).toBe('RUNNING');
     expect(() => p.signal('NOPE')).toThrow('BAD_SIGNAL: NOPE');
+    // A number the kernel would refuse is a bad signal, not an OS error that makes the process UNKNOWN.
+    expect(() => p.signal(99)).toThrow('BAD_SIGNAL: 99');
+    expect(p.state).toBe('RUNNING');
   });
 
   test('without stopasgroup a grandchild survives; with it, it dies', async () => {
