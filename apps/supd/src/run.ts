@@ -223,7 +223,13 @@ export async function runSupd(options: RunOptions): Promise<number> {
       }
       if (config.httpServers.length) log.log('info', "RPC interface 'supervisor' initialized");
       if (first) {
-        if (options.daemonChild) log.log('info', 'daemonizing the supervisord process');
+        if (options.daemonChild) {
+          log.log('info', 'daemonizing the supervisord process');
+          // What supervisord's daemonized child does: its umask, and chdir to `directory`
+          // (paths in the config were already resolved against the startup directory).
+          process.umask(s.umask);
+          if (s.directory !== null) process.chdir(s.directory);
+        }
         writeFileSync(pidfile, `${process.pid}\n`);
         wrotePidfile = true;
         log.log('info', `supervisord started with pid ${process.pid}`);

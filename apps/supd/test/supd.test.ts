@@ -1,6 +1,6 @@
 // supd as a user runs it: the built bin, real children, real signals.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
@@ -69,6 +69,31 @@ describe.runIf(runE2e)('supd', () => {
     }
     await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
     expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
+  });
+
+  test('daemon mode applies umask and directory to supd and so to its children', async () => {
+    await using dir = makeTempDir();
+    mkdirSync(join(dir.path, 'work'));
+    config(
+      dir.path,
+      '[program:toucher]\ncommand=sh -c "touch created; exec sleep 300"\nstartsecs=0\n',
+      `umask=077\ndirectory=${join(dir.path, 'work')}`,
+    );
+    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
+      cwd: dir.path,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
+    try {
+      const created = join(dir.path, 'work', 'created');
+      await waitFor(() => existsSync(created), { timeoutMs: 10_000, what: 'the file the child creates' });
+      expect(statSync(created).mode & 0o777).toBe(0o600);
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
   });
 
   test('HUP re-reads the config in the same process; a bad config then exits 2', async () => {
