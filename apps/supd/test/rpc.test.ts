@@ -1,7 +1,7 @@
 // supd over its unix socket with the native client: the API as a front end uses it.
 
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { connect, Fault } from '@supctl/rpc';
@@ -228,11 +228,12 @@ describe.runIf(runE2e)('supd native API', () => {
     await using dir = makeTempDir();
     const file = writeConfig(
       dir.path,
-      'username=admin\npassword={SHA}d033e22ae348aeb5660fc2140aec35850c4da997',
+      'username=admin\npassword={SHA}d033e22ae348aeb5660fc2140aec35850c4da997\nchmod=0760',
     );
     await using supd = startSupd(['-n', '-s', '-c', file], dir.path);
     await waitForLog(join(dir.path, 'sd.log'), /supervisord started/);
     const url = `unix://${join(dir.path, 's.sock')}`;
+    expect(statSync(join(dir.path, 's.sock')).mode & 0o777).toBe(0o760);
     await expect(connect(url, { username: 'admin', password: 'wrong' })).rejects.toThrow();
     await using client = await connect(url, { username: 'admin', password: 'admin' });
     expect(await client.call('supervisor.getPID')).toBe(supd.child.pid);
