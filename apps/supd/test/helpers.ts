@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { waitFor } from '@supctl/test-utils';
+import { afterAll } from 'vitest';
 
 export const BIN = resolve(import.meta.dirname, '../bin/supd.js');
 export const built = existsSync(resolve(import.meta.dirname, '../dist/main.js'));
@@ -15,9 +16,27 @@ export interface Supd extends AsyncDisposable {
   exited(): Promise<number | null>;
 }
 
+// Daemons a test started: even when a test fails or times out before its `await using` disposal
+// runs, none outlives the file (TERM lets supd stop its own children first).
+const started = new Set<ChildProcess>();
+afterAll(async () => {
+  await Promise.all(
+    [...started].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+});
+
 /** Start supd as a real process (foreground unless the args say otherwise). */
 export function startSupd(args: string[], cwd: string): Supd {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
