@@ -1,55 +1,11 @@
 // Issue 6's targets: XML-RPC over HTTP/1.1 keep-alive on the unix socket, one client, sequential,
 // 100 programs running; the built supd against Debian's supervisord in the same run (where it is
 // installed). Targets: getAllProcessInfo ≥ 10× supervisord's calls/s, getState ≥ 5×.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { type Daemon, hasSupervisord, SUPD, startDaemon, stopDaemon, waitRunning } from './daemons.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/supd.js');
 const PROGRAMS = 100;
-const hasSupervisord = spawnSync('supervisord', ['-v'], { stdio: 'ignore' }).status === 0;
-
-interface Daemon {
-  readonly child: ChildProcess;
-  readonly dir: string;
-  readonly socket: string;
-}
-
-function start(command: string[]): Daemon {
-  const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-bench-'));
-  let conf = `[supervisord]\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\nchildlogdir=%(here)s\nminfds=4096\n[unix_http_server]\nfile=%(here)s/s.sock\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n`;
-  for (let i = 0; i < PROGRAMS; i++)
-    conf += `[program:p${i}]\ncommand=sleep 3600\nstartsecs=0\nstdout_logfile=NONE\nstderr_logfile=NONE\n`;
-  writeFileSync(join(dir, 'sd.conf'), conf);
-  const child = spawn(command[0]!, [...command.slice(1), '-n', '-s', '-c', join(dir, 'sd.conf')], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
-  return { child, dir, socket: join(dir, 's.sock') };
-}
-
-async function waitRunning(d: Daemon): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    let log = '';
-    try {
-      log = readFileSync(join(d.dir, 'sd.log'), 'utf8');
-    } catch {}
-    if ((log.match(/entered RUNNING state/g) ?? []).length >= PROGRAMS) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`not all ${PROGRAMS} programs RUNNING in time`);
-}
-
-async function stop(d: Daemon): Promise<void> {
-  const exited = new Promise((r) => d.child.on('exit', r));
-  d.child.kill('SIGTERM');
-  await exited;
-  rmSync(d.dir, { recursive: true, force: true });
-}
 
 /** A minimal XML-RPC client: one keep-alive HTTP/1.1 connection, one request at a time. */
 class XmlRpcClient {
@@ -103,12 +59,12 @@ const daemons: Daemon[] = [];
 const clients = new Map<string, XmlRpcClient>();
 
 beforeAll(async () => {
-  const supd = start([process.execPath, BIN]);
+  const supd = startDaemon(SUPD, PROGRAMS);
   daemons.push(supd);
   await waitRunning(supd);
   clients.set('supd', await XmlRpcClient.open(supd.socket));
   if (hasSupervisord) {
-    const sd = start(['supervisord']);
+    const sd = startDaemon(['supervisord'], PROGRAMS);
     daemons.push(sd);
     await waitRunning(sd);
     clients.set('supervisord', await XmlRpcClient.open(sd.socket));
@@ -152,7 +108,7 @@ afterAll(async () => {
       console.log(`[figure] ${method}: supd/supervisord = ${(rates.get('supd')! / theirs).toFixed(1)}×`);
   }
   for (const client of clients.values()) client.close();
-  await Promise.all(daemons.map(stop));
+  await Promise.all(daemons.map(stopDaemon));
 });
 
 for (const method of ['supervisor.getAllProcessInfo', 'supervisor.getState']) {
