@@ -31,13 +31,19 @@ export function formatStopTime(date: Date): string {
 }
 
 /**
- * How a child ended, in supervisord's words: `exit status 3` or `terminated by SIGTERM`.
+ * How a child ended, in supervisord's words: `exit status 3`, `terminated by SIGTERM` or
+ * `terminated by SIGSEGV (core dumped)`.
  * @example
  * describeExit(null, 'SIGKILL'); // 'terminated by SIGKILL'
  */
-export function describeExit(code: number | null, signal: NodeJS.Signals | number | null): string {
+export function describeExit(
+  code: number | null,
+  signal: NodeJS.Signals | number | null,
+  coreDumped = false,
+): string {
   if (signal !== null) {
-    return `terminated by ${typeof signal === 'number' ? `SIG${signalName(signal)}` : signal}`;
+    const name = typeof signal === 'number' ? `SIG${signalName(signal)}` : signal;
+    return `terminated by ${name}${coreDumped ? ' (core dumped)' : ''}`;
   }
   return `exit status ${code ?? 0}`;
 }

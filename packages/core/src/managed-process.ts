@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
@@ -17,7 +16,14 @@ import type { MainLogger } from './main-log.ts';
 import { OutputChannel } from './output-channel.ts';
 import { CommandError, resolveCommand } from './resolve-command.ts';
 import type { RestartThrottle } from './restart-throttle.ts';
-import { SpawnError, spawnChild, spawnErrorText } from './spawn-child.ts';
+import {
+  closeStdin,
+  readOutput,
+  SpawnError,
+  type SpawnedChild,
+  spawnChild,
+  spawnErrorText,
+} from './spawn-child.ts';
 
 /** The spawnerr of a process that exited before `startsecs`. */
 export const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
@@ -82,7 +88,7 @@ export class ManagedProcess {
   readonly stderr: OutputChannel | null;
   readonly #ctx: ProcessContext;
   #state: ProcessStateName = 'STOPPED';
-  #child: ChildProcess | null = null;
+  #child: SpawnedChild | null = null;
   #pid = 0;
   #startMs = 0;
   #startedAt = 0; // performance.now() of the last spawn, for durations
@@ -166,7 +172,7 @@ export class ManagedProcess {
    */
   async start(options: WaitOptions = {}): Promise<void> {
     try {
-      resolveCommand(this.config.command, { ...this.#ctx.env, ...this.config.environment }.PATH);
+      resolveCommand(this.config.command, this.config.environment.PATH ?? this.#ctx.env.PATH);
     } catch (error) {
       if (error instanceof CommandError) throw new SupervisorError(error.code, error.message);
       throw error;
@@ -269,7 +275,7 @@ export class ManagedProcess {
     this.#startMs = Date.now();
     this.#startedAt = performance.now();
     this.#change('STARTING');
-    let child: ChildProcess;
+    let child: SpawnedChild;
     try {
       child = spawnChild({
         config: this.config,
@@ -278,9 +284,14 @@ export class ManagedProcess {
         serverUrl: this.#ctx.serverUrl,
       });
     } catch (error) {
-      if (!(error instanceof SpawnError)) throw error;
-      if (error.childOutput) (this.stderr ?? this.stdout).write(Buffer.from(error.childOutput));
-      this.#spawnFailed(error.message);
+      if (error instanceof SpawnError) {
+        if (error.childOutput) (this.stderr ?? this.stdout).write(Buffer.from(error.childOutput));
+        this.#spawnFailed(error.message);
+        return;
+      }
+      // The native helper: the kernel refused pipes or a process (EMFILE, EAGAIN, …).
+      if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
+      this.#spawnFailed(spawnErrorText(error as NodeJS.ErrnoException, this.config));
       return;
     }
     if (child.pid === undefined) {
@@ -291,12 +302,11 @@ export class ManagedProcess {
     this.#attach(child);
   }
 
-  #attach(child: ChildProcess): void {
+  #attach(child: SpawnedChild): void {
     const pid = child.pid!;
     this.#child = child;
     this.#pid = pid;
     child.on('error', () => {}); // kill errors are handled where they happen
-    child.stdin?.on('error', () => {});
     const sinks = new Map<OutputChannel, (chunk: Buffer) => void>();
     for (const [stream, channel] of [
       [child.stdout, this.stdout],
@@ -310,10 +320,12 @@ export class ManagedProcess {
       }
       // Grandchildren may keep the pipe open after the child exits: drain until EOF.
       this.#pipes.add(stream);
-      stream.on('data', sink);
+      readOutput(child, stream === child.stdout ? 'stdout' : 'stderr', sink);
       stream.once('close', () => this.#pipes.delete(stream));
     }
-    child.once('exit', (code, signal) => this.#finish(child, code, signal));
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null, coreDumped?: boolean) =>
+      this.#finish(child, code, signal, coreDumped === true),
+    );
     this.#ctx.logger.log('info', `spawned: '${this.name}' with pid ${pid}`);
     const startMs = this.config.startSecs * 1000;
     if (startMs <= 0) this.#enterRunning();
@@ -321,13 +333,14 @@ export class ManagedProcess {
   }
 
   // Where one spawn's output on `channel` goes: the log (and PROCESS_LOG events when enabled),
-  // through the capture-mode parser when capture_maxbytes > 0.
+  // through the capture-mode parser when capture_maxbytes > 0. Chunks are lent (see
+  // readOutput): what is kept past the call is copied.
   #outputSink(channel: OutputChannel, pid: number): (chunk: Buffer) => void {
     const protocol = this.#ctx.listenerStdout;
     if (protocol !== undefined && channel.channel === 'stdout' && this.config.kind === 'eventlistener') {
       return (chunk) => {
         channel.append(chunk);
-        protocol(this, chunk, pid);
+        protocol(this, Buffer.from(chunk), pid);
       };
     }
     const config = this.config[channel.channel];
@@ -358,7 +371,7 @@ export class ManagedProcess {
         this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} emitted a comm event`);
       },
     });
-    return (chunk) => parser.feed(chunk);
+    return (chunk) => parser.feed(Buffer.from(chunk));
   }
 
   // STARTING → RUNNING once `now - laststart > startsecs` (strictly).
@@ -448,7 +461,12 @@ export class ManagedProcess {
     }
   }
 
-  #finish(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  #finish(
+    child: SpawnedChild,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    coreDumped: boolean,
+  ): void {
     if (child !== this.#child) return;
     this.#clearTimer();
     const pid = this.#pid;
@@ -456,11 +474,11 @@ export class ManagedProcess {
     const tooQuickly = elapsedMs < this.config.startSecs * 1000;
     const status = signal !== null ? -1 : (code ?? 0);
     const expected = signal === null && this.config.exitCodes.includes(status);
-    const how = describeExit(code, signal);
+    const how = describeExit(code, signal, coreDumped);
     this.#child = null;
     this.#pid = 0;
     this.#stopMs = Date.now();
-    child.stdin?.destroy();
+    closeStdin(child);
     // Output read in this turn reaches the file before anyone sees the exit.
     this.stdout.flush();
     this.stderr?.flush();

@@ -65,13 +65,16 @@ export class OutputChannel {
   }
 
   /**
-   * As {@link write}, but the file write joins the others of this event-loop turn (one writev at
-   * the end of the turn, same order, same rotation points); listeners get the chunk now.
+   * As {@link write}, but a small chunk's file write joins the others of this event-loop turn
+   * (one writev at the end of the turn, same order, same rotation points); listeners get the
+   * chunk now. `chunk` may be lent: it is copied where kept.
    */
   append(chunk: Buffer): void {
     if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
     this.#file?.append(chunk);
-    for (const listener of this.#listeners) listener(chunk);
+    if (this.#listeners.size === 0) return;
+    const owned = Buffer.from(chunk);
+    for (const listener of this.#listeners) listener(owned);
   }
 
   /** Writes what {@link append} queued now (before a state change others may act on). */

@@ -10,6 +10,10 @@ import {
   writevSync,
 } from 'node:fs';
 
+// Chunks this large are written as they come; smaller ones are copied (from Node's buffer
+// pool, cheaply) and joined into one writev per event-loop turn.
+const DIRECT_WRITE_BYTES = 8 * 1024;
+
 /** Options of a {@link RotatingFile}. */
 export interface RotatingFileOptions {
   readonly path: string;
@@ -60,12 +64,18 @@ export class RotatingFile {
   }
 
   /**
-   * Queues `chunk` to be written at the end of this event-loop turn (setImmediate), together
-   * with the other chunks of the turn in one writev(2). Rotation is checked after each chunk, as
-   * with {@link write}; every other method flushes first, so order is kept.
+   * Queues a copy of a small `chunk` to be written at the end of this event-loop turn
+   * (setImmediate), together with the other chunks of the turn in one writev(2); a large one is
+   * written at once (after what is queued), which spares the copy. Rotation is checked after
+   * each chunk, as with {@link write}; every other method flushes first, so order is kept.
+   * `chunk` may be reused by the caller once this returns.
    */
   append(chunk: Uint8Array): void {
-    this.#pending.push(chunk);
+    if (chunk.length >= DIRECT_WRITE_BYTES) {
+      this.write(chunk);
+      return;
+    }
+    this.#pending.push(Buffer.from(chunk));
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     setImmediate(() => {

@@ -1,9 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
+import { NativeChild, nativeSpawn, nativeSpawner, type OutputSink } from './native-spawn.ts';
 import { CommandError, resolveCommand } from './resolve-command.ts';
-import { lookupUser } from './users.ts';
+import { lookupUser, supplementaryGroups } from './users.ts';
+
+/**
+ * A spawned child, from the native helper or node:child_process: `exit` gives
+ * `(code, signal, coreDumped?)`; `error` (child_process only) a spawn the kernel refused.
+ * Without the native helper, `redirect_stderr` reads stderr from its own pipe.
+ */
+export interface SpawnedChild extends EventEmitter {
+  readonly pid?: number | undefined;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+}
 
 /** What {@link spawnChild} needs besides the process config. */
 export interface SpawnChildOptions {
@@ -31,12 +46,13 @@ export class SpawnError extends Error {
 const NOT_SPAWNED = 'supervisor: child process was not spawned\n';
 
 /**
- * Resolves and spawns one child: in its own process group (`detached`, so a stop can reach
- * grandchildren and a Ctrl-C to supd doesn't), with stdin/stdout/stderr pipes, the environment,
- * directory, umask and user of the config. Throws {@link SpawnError} with Supervisor's text.
- * A child whose spawn fails in the kernel comes back without a pid; its `error` event follows.
+ * Resolves and spawns one child: in its own process group (so a stop can reach grandchildren
+ * and a Ctrl-C to supd doesn't), with stdin/stdout/stderr pipes, the environment, directory,
+ * umask and user (with its supplementary groups) of the config. Throws {@link SpawnError} with
+ * Supervisor's text. With the native helper the kernel's refusals throw too (errno in `code`);
+ * with node:child_process such a child comes back without a pid and its `error` event follows.
  */
-export function spawnChild(options: SpawnChildOptions): ChildProcess {
+export function spawnChild(options: SpawnChildOptions): SpawnedChild {
   const { config } = options;
   const env = buildChildEnv(config, {
     baseEnv: options.baseEnv,
@@ -52,6 +68,7 @@ export function spawnChild(options: SpawnChildOptions): ChildProcess {
   }
   let uid: number | undefined;
   let gid: number | undefined;
+  let groups: number[] | undefined;
   if (config.user !== null) {
     const user = lookupUser(config.user);
     if (user === undefined) throw new SpawnError(`couldn't find user ${config.user}`);
@@ -63,16 +80,31 @@ export function spawnChild(options: SpawnChildOptions): ChildProcess {
       }
       uid = user.uid;
       gid = user.gid;
+      groups = supplementaryGroups(user.name, user.gid);
     }
   }
   if (config.directory !== null && !isDirectory(config.directory)) {
     const text = `couldn't chdir to ${config.directory}: ENOENT`;
     throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
   }
+  const native = nativeSpawner();
+  if (native !== null) {
+    return nativeSpawn(native, {
+      file: resolved.file,
+      argv: resolved.argv,
+      env,
+      cwd: config.directory,
+      umask: config.umask,
+      uid,
+      gid,
+      groups,
+      redirectStderr: config.redirectStderr,
+    });
+  }
   // Node has no umask option: the forked child inherits ours, and spawn() forks synchronously.
   const previousUmask = config.umask === null ? null : process.umask(config.umask);
   try {
-    return spawn(resolved.file, resolved.argv.slice(1), {
+    const child = spawn(resolved.file, resolved.argv.slice(1), {
       argv0: resolved.argv[0],
       cwd: config.directory ?? undefined,
       env,
@@ -81,9 +113,26 @@ export function spawnChild(options: SpawnChildOptions): ChildProcess {
       uid,
       gid,
     });
+    child.stdin?.on('error', () => {}); // EPIPE once the child is gone
+    return child;
   } finally {
     if (previousUmask !== null) process.umask(previousUmask);
   }
+}
+
+/**
+ * Sends what the child writes on `stream` to `sink`. The chunk is only lent (the native helper
+ * reads into one shared buffer): a sink copies what it keeps beyond the call.
+ */
+export function readOutput(child: SpawnedChild, stream: 'stdout' | 'stderr', sink: OutputSink): void {
+  if (child instanceof NativeChild) child.onOutput(stream, sink);
+  else child[stream]?.on('data', sink);
+}
+
+/** Closes our end of the child's stdin (the child has exited). */
+export function closeStdin(child: SpawnedChild): void {
+  if (child instanceof NativeChild) child.closeStdin();
+  else child.stdin?.destroy();
 }
 
 /** The spawnerr for an errno that made spawn() fail in the kernel. */

@@ -71,7 +71,8 @@ export class Supervisor implements AsyncDisposable {
     this.#ctx = {
       logger: options.logger ?? SILENT_LOGGER,
       emit: (event) => this.#emit(event),
-      env: options.env ?? process.env,
+      // A plain copy, taken once: reading process.env goes through the runtime on every key.
+      env: { ...(options.env ?? process.env) },
       serverUrl: options.serverUrl ?? null,
       childlogdir: config.supervisord.childlogdir,
       identifier: config.supervisord.identifier,

@@ -30,3 +30,25 @@ export function lookupUser(user: string, passwdFile = '/etc/passwd'): UserEntry 
   if (numeric !== undefined) return { name: user, uid: numeric, gid: numeric };
   return undefined;
 }
+
+/**
+ * The groups a user belongs to in /etc/group, with `gid` first: what supervisord hands
+ * `setgroups()` before dropping to the user (no NSS).
+ * @example
+ * supplementaryGroups('www-data', 33); // [33] or, say, [33, 4]
+ */
+export function supplementaryGroups(user: string, gid: number, groupFile = '/etc/group'): number[] {
+  const groups = [gid];
+  let text: string;
+  try {
+    text = readFileSync(groupFile, 'utf8');
+  } catch {
+    return groups;
+  }
+  for (const line of text.split('\n')) {
+    const [, , id, members] = line.split(':');
+    if (id === undefined || members === undefined || !/^\d+$/.test(id)) continue;
+    if (members.split(',').includes(user) && !groups.includes(Number(id))) groups.push(Number(id));
+  }
+  return groups;
+}

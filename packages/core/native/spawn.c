@@ -1,0 +1,546 @@
+// @supctl/core's optional spawn helper for Linux: a child per call of spawn(), started the way
+// posix_spawn starts one (clone with CLONE_VM|CLONE_VFORK, so the cost does not grow with the
+// daemon's memory as fork's does), with real pipes for stdin/stdout/stderr (libuv gives
+// children socketpairs, which cost a writer several times more per small write), in its own
+// process group, with umask, supplementary groups, gid, uid and directory applied in the child.
+// Exits are reaped by one thread that waits on a pidfd per child and hands (pid, code, signal,
+// core dumped) to JavaScript through a thread-safe function. Nothing here allocates or locks
+// in the child: it only makes system calls and then execs or _exits.
+//
+// JavaScript side: src/native-spawn.ts. Built by scripts/build-native.mjs; when it is absent
+// or cannot load, @supctl/core spawns with node:child_process instead.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define CHILD_STACK_SIZE (32 * 1024)
+#define MAX_GROUPS 1024
+
+// ---------------------------------------------------------------------------------------------
+// The child. It shares our memory (CLONE_VM) and runs while we go on, so it must not touch
+// anything another thread may use: no libc (whose wrappers write the shared thread's errno and
+// may lock), only raw system calls on its own stack and on its own spawn record, which the
+// reaper frees once the child has exec'd or died (its status pipe closes).
+
+#if defined(__x86_64__)
+static inline long raw_syscall(long n, long a, long b, long c, long d) {
+  register long r10 __asm__("r10") = d;
+  long ret;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+  return ret;
+}
+#elif defined(__aarch64__)
+static inline long raw_syscall(long n, long a, long b, long c, long d) {
+  register long x8 __asm__("x8") = n;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  register long x3 __asm__("x3") = d;
+  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+  return x0;
+}
+#else
+#error "the spawn helper knows the system call convention of x86_64 and aarch64 only"
+#endif
+
+// errno names as supervisord prints them (Python's errno.errorcode), for the child's last words.
+static const char *const ERRNO_NAMES[] = {
+    [EPERM] = "EPERM",     [ENOENT] = "ENOENT",   [ESRCH] = "ESRCH",         [EINTR] = "EINTR",
+    [EIO] = "EIO",         [ENXIO] = "ENXIO",     [E2BIG] = "E2BIG",         [ENOEXEC] = "ENOEXEC",
+    [EBADF] = "EBADF",     [EAGAIN] = "EAGAIN",   [ENOMEM] = "ENOMEM",       [EACCES] = "EACCES",
+    [EFAULT] = "EFAULT",   [EBUSY] = "EBUSY",     [ENOTDIR] = "ENOTDIR",     [EISDIR] = "EISDIR",
+    [EINVAL] = "EINVAL",   [ENFILE] = "ENFILE",   [EMFILE] = "EMFILE",       [ETXTBSY] = "ETXTBSY",
+    [ELOOP] = "ELOOP",     [ENAMETOOLONG] = "ENAMETOOLONG", [ELIBBAD] = "ELIBBAD",
+};
+
+struct spawn_record {
+  char *file;
+  char **argv;
+  char **envp;
+  char *cwd;
+  char *argv0;  // for the failure message
+  int umask;    // -1: keep
+  int uid;      // -1: keep
+  int gid;      // -1: keep
+  int ngroups;  // -1: keep
+  gid_t groups[MAX_GROUPS];
+  int fds[3];      // the child's ends, dup'ed onto 0, 1, 2
+  int status_fd;   // write end of the status pipe (close-on-exec)
+  char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+static size_t child_strlen(const char *s) {
+  size_t n = 0;
+  while (s[n] != '\0') n++;
+  return n;
+}
+
+static void child_say(const char *s) { raw_syscall(SYS_write, 2, (long)s, (long)child_strlen(s), 0); }
+
+// Writes supervisord's words for a failed step to stderr (the process log) and exits 127.
+static void child_fail(struct spawn_record *r, const char *what, const char *subject, long error) {
+  long e = -error;
+  const char *name = e > 0 && e < (long)(sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]) && ERRNO_NAMES[e] ? ERRNO_NAMES[e] : "EUNKNOWN";
+  child_say("supervisor: couldn't ");
+  child_say(what);
+  child_say(subject);
+  child_say(": ");
+  child_say(name);
+  child_say("\nsupervisor: child process was not spawned\n");
+  int code = (int)e;
+  raw_syscall(SYS_write, r->status_fd, (long)&code, sizeof code, 0);
+  for (;;) raw_syscall(SYS_exit, 127, 0, 0, 0);
+}
+
+struct kernel_sigaction {
+  unsigned long handler;
+  unsigned long flags;
+  unsigned long restorer;
+  unsigned long mask;
+};
+
+static int child_main(void *arg) {
+  struct spawn_record *r = arg;
+  struct kernel_sigaction dfl = {0, 0, 0, 0};
+  for (long sig = 1; sig <= 64; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) raw_syscall(SYS_rt_sigaction, sig, (long)&dfl, 0, sizeof dfl.mask);
+  }
+  unsigned long none = 0;
+  raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof none);
+  long rc;
+  if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) child_fail(r, "setpgid", "", rc);
+  for (int target = 0; target < 3; target++) {
+    int fd = r->fds[target];
+    rc = fd == target ? raw_syscall(SYS_fcntl, fd, F_SETFD, 0, 0) : raw_syscall(SYS_dup3, fd, target, 0, 0);
+    if (rc < 0) child_fail(r, "dup", "", rc);
+  }
+  // Like supervisord, which closes every descriptor above 2 in the child: mark them close-on-exec
+  // (a no-op on kernels before 5.11, where our own descriptors are close-on-exec anyway).
+  raw_syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC, 0);
+  if (r->umask >= 0) raw_syscall(SYS_umask, r->umask, 0, 0, 0);
+  if (r->ngroups >= 0 && (rc = raw_syscall(SYS_setgroups, r->ngroups, (long)r->groups, 0, 0)) < 0) {
+    child_fail(r, "setgroups", "", rc);
+  }
+  if (r->gid >= 0 && (rc = raw_syscall(SYS_setgid, r->gid, 0, 0, 0)) < 0) child_fail(r, "setgid", "", rc);
+  if (r->uid >= 0 && (rc = raw_syscall(SYS_setuid, r->uid, 0, 0, 0)) < 0) child_fail(r, "setuid", "", rc);
+  if (r->cwd != NULL && (rc = raw_syscall(SYS_chdir, (long)r->cwd, 0, 0, 0)) < 0) {
+    child_fail(r, "chdir to ", r->cwd, rc);
+  }
+  rc = raw_syscall(SYS_execve, (long)r->file, (long)r->argv, (long)r->envp, 0);
+  child_fail(r, "exec ", r->argv0, rc);
+  return 127;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reaper: one thread and one epoll set, holding a pidfd per live child (readable when it
+// exits) and the read end of each new child's status pipe (at EOF the child has exec'd or died,
+// and its spawn record, stack included, can be freed).
+
+struct watch {
+  int fd;
+  int pid;                        // 0 for a status pipe
+  struct spawn_record *record;    // NULL for a pidfd
+};
+
+struct exit_message {
+  int pid;
+  int code;    // -1 when killed by a signal
+  int signal;  // 0 when it exited
+  int core;
+};
+
+static int epoll_fd = -1;
+static napi_threadsafe_function on_exit_tsfn = NULL;
+static int live_children = 0;  // touched on the main thread only
+
+static void free_record(struct spawn_record *r) {
+  free(r->file);
+  free(r->cwd);
+  free(r->argv0);
+  if (r->argv != NULL) {
+    for (char **s = r->argv; *s != NULL; s++) free(*s);
+    free(r->argv);
+  }
+  if (r->envp != NULL) {
+    for (char **s = r->envp; *s != NULL; s++) free(*s);
+    free(r->envp);
+  }
+  free(r);
+}
+
+// Leaves the epoll set explicitly: a child that has not exec'd yet holds copies of our
+// descriptors, and epoll forgets a descriptor only when its last copy closes.
+static void unwatch(struct watch *w) {
+  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, w->fd, NULL);
+  close(w->fd);
+  free(w);
+}
+
+static void reap(struct watch *w) {
+  struct exit_message *m = malloc(sizeof *m);
+  if (m == NULL) abort();
+  m->pid = w->pid;
+  m->code = -1;
+  m->signal = 0;
+  m->core = 0;
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  int rc;
+  do rc = waitid((idtype_t)P_PIDFD, (id_t)w->fd, &info, WEXITED);
+  while (rc == -1 && errno == EINTR);
+  if (rc == 0) {
+    if (info.si_code == CLD_EXITED) {
+      m->code = info.si_status;
+    } else {
+      m->signal = info.si_status;
+      m->core = info.si_code == CLD_DUMPED;
+    }
+  } else {
+    // Kernels before 5.4 have pidfd_open but not P_PIDFD: wait by pid.
+    int status = 0;
+    do rc = waitpid(w->pid, &status, 0);
+    while (rc == -1 && errno == EINTR);
+    if (rc == w->pid && WIFEXITED(status)) {
+      m->code = WEXITSTATUS(status);
+    } else if (rc == w->pid && WIFSIGNALED(status)) {
+      m->signal = WTERMSIG(status);
+      m->core = WCOREDUMP(status) ? 1 : 0;
+    }
+  }
+  unwatch(w);
+  napi_call_threadsafe_function(on_exit_tsfn, m, napi_tsfn_blocking);
+}
+
+static void *reaper_main(void *unused) {
+  (void)unused;
+  struct epoll_event events[64];
+  for (;;) {
+    int n = epoll_wait(epoll_fd, events, 64, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+      struct watch *w = events[i].data.ptr;
+      if (w->record == NULL) {
+        reap(w);
+        continue;
+      }
+      char buffer[64];
+      ssize_t got;
+      do got = read(w->fd, buffer, sizeof buffer);
+      while (got > 0 || (got < 0 && errno == EINTR));
+      if (got == 0 || errno != EAGAIN) {  // EOF: exec'd or dead, off our memory for good
+        free_record(w->record);
+        unwatch(w);
+      }
+    }
+  }
+}
+
+static int watch_fd(int fd, int pid, struct spawn_record *record) {
+  struct watch *w = malloc(sizeof *w);
+  if (w == NULL) {
+    errno = ENOMEM;
+    return -1;
+  }
+  w->fd = fd;
+  w->pid = pid;
+  w->record = record;
+  struct epoll_event event = {.events = EPOLLIN, .data.ptr = w};
+  if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == -1) {
+    int e = errno;
+    free(w);
+    errno = e;
+    return -1;
+  }
+  return 0;
+}
+
+static void call_on_exit(napi_env env, napi_value callback, void *context, void *data) {
+  (void)context;
+  struct exit_message *m = data;
+  if (env != NULL) {
+    if (--live_children == 0) napi_unref_threadsafe_function(env, on_exit_tsfn);
+    napi_value undefined, argv[4];
+    napi_get_undefined(env, &undefined);
+    napi_create_int32(env, m->pid, &argv[0]);
+    if (m->signal == 0) napi_create_int32(env, m->code, &argv[1]);
+    else napi_get_null(env, &argv[1]);
+    napi_create_int32(env, m->signal, &argv[2]);
+    napi_get_boolean(env, m->core != 0, &argv[3]);
+    napi_call_function(env, undefined, callback, 4, argv, NULL);
+  }
+  free(m);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript bindings.
+
+#define CHECK(call)                                                      \
+  do {                                                                   \
+    if ((call) != napi_ok) {                                             \
+      napi_throw_error(env, "ENATIVE", "spawn helper: " #call " failed"); \
+      goto out;                                                          \
+    }                                                                    \
+  } while (0)
+
+static napi_value throw_errno(napi_env env, int error, const char *syscall_name) {
+  napi_value message, err, value;
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s", syscall_name, strerror(error));
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &err);
+  napi_create_int32(env, error, &value);
+  napi_set_named_property(env, err, "errno", value);
+  napi_create_string_utf8(env, syscall_name, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, err, "syscall", value);
+  napi_throw(env, err);
+  return NULL;
+}
+
+// init(onExit): starts the reaper. onExit(pid, code | null, signal, coreDumped).
+static napi_value init(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], name;
+  if (on_exit_tsfn != NULL) {
+    napi_throw_error(env, "EALREADY", "spawn helper: init() was already called in this process");
+    return NULL;
+  }
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "init(onExit) needs a function");
+    return NULL;
+  }
+  // pidfd_open (Linux 5.3) is what the reaper needs: refuse to start without it.
+  int probe = (int)syscall(SYS_pidfd_open, getpid(), 0);
+  if (probe < 0) return throw_errno(env, errno, "pidfd_open");
+  close(probe);
+  epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd < 0) return throw_errno(env, errno, "epoll_create1");
+  napi_create_string_utf8(env, "supctl-reaper", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit,
+                                      &on_exit_tsfn) != napi_ok) {
+    napi_throw_error(env, NULL, "spawn helper: cannot create the exit callback");
+    return NULL;
+  }
+  napi_unref_threadsafe_function(env, on_exit_tsfn);
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);  // the reaper takes no signals
+  pthread_t thread;
+  int rc = pthread_create(&thread, NULL, reaper_main, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) return throw_errno(env, rc, "pthread_create");
+  pthread_detach(thread);
+  return NULL;
+}
+
+static char *get_string(napi_env env, napi_value value) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) return NULL;
+  char *s = malloc(length + 1);
+  if (s != NULL) napi_get_value_string_utf8(env, value, s, length + 1, &length);
+  return s;
+}
+
+static char **get_string_array(napi_env env, napi_value array) {
+  uint32_t length = 0;
+  if (napi_get_array_length(env, array, &length) != napi_ok) return NULL;
+  char **strings = calloc(length + 1, sizeof(char *));
+  if (strings == NULL) return NULL;
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value item;
+    napi_get_element(env, array, i, &item);
+    strings[i] = get_string(env, item);
+    if (strings[i] == NULL) {
+      for (uint32_t j = 0; j < i; j++) free(strings[j]);
+      free(strings);
+      return NULL;
+    }
+  }
+  return strings;
+}
+
+static int get_int(napi_env env, napi_value value, int fallback) {
+  napi_valuetype type;
+  int32_t result = fallback;
+  if (napi_typeof(env, value, &type) == napi_ok && type == napi_number) napi_get_value_int32(env, value, &result);
+  return result;
+}
+
+static void close_pair(int pair[2]) {
+  if (pair[0] >= 0) close(pair[0]);
+  if (pair[1] >= 0) close(pair[1]);
+  pair[0] = pair[1] = -1;
+}
+
+// spawn(file, argv, envp, cwd | null, umask, uid, gid, groups | null, redirectStderr, pipeSize)
+//   → [pid, stdinWriteFd, stdoutReadFd, stderrReadFd | -1]
+// Returns once the child exists, before it has exec'd: like supervisord's fork, a failure in the
+// child (chdir, setuid, exec) shows as supervisord's words on its stderr and exit status 127.
+// Throws an Error with errno and syscall when a pipe, the clone or its pidfd cannot be had.
+static napi_value spawn(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10], result = NULL;
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, status[2] = {-1, -1};
+  struct spawn_record *r = NULL;
+  if (on_exit_tsfn == NULL) {
+    napi_throw_error(env, NULL, "spawn helper: init() first");
+    return NULL;
+  }
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10) {
+    napi_throw_type_error(env, NULL, "spawn() takes 10 arguments");
+    return NULL;
+  }
+  r = calloc(1, sizeof *r);
+  if (r == NULL) {
+    throw_errno(env, ENOMEM, "malloc");
+    goto out;
+  }
+  r->file = get_string(env, argv[0]);
+  r->argv = get_string_array(env, argv[1]);
+  r->envp = get_string_array(env, argv[2]);
+  if (r->file == NULL || r->argv == NULL || r->envp == NULL || r->argv[0] == NULL) {
+    napi_throw_type_error(env, NULL, "spawn(): file, argv and envp must be strings, argv not empty");
+    goto out;
+  }
+  r->argv0 = strdup(r->argv[0]);
+  napi_valuetype type;
+  CHECK(napi_typeof(env, argv[3], &type));
+  r->cwd = type == napi_string ? get_string(env, argv[3]) : NULL;
+  r->umask = get_int(env, argv[4], -1);
+  r->uid = get_int(env, argv[5], -1);
+  r->gid = get_int(env, argv[6], -1);
+  r->ngroups = -1;
+  bool is_array = false;
+  napi_is_array(env, argv[7], &is_array);
+  if (is_array) {
+    uint32_t n = 0;
+    napi_get_array_length(env, argv[7], &n);
+    if (n > MAX_GROUPS) n = MAX_GROUPS;
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value item;
+      napi_get_element(env, argv[7], i, &item);
+      r->groups[i] = (gid_t)get_int(env, item, 0);
+    }
+    r->ngroups = (int)n;
+  }
+  bool redirect = false;
+  napi_get_value_bool(env, argv[8], &redirect);
+  int pipe_size = get_int(env, argv[9], 0);
+  if (r->argv0 == NULL) {
+    throw_errno(env, ENOMEM, "malloc");
+    goto out;
+  }
+
+  if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
+      (!redirect && pipe2(err, O_CLOEXEC) == -1) || pipe2(status, O_CLOEXEC | O_NONBLOCK) == -1) {
+    throw_errno(env, errno, "pipe2");
+    goto out;
+  }
+  // The child's end of the status pipe must block; only ours is non-blocking.
+  fcntl(status[1], F_SETFL, 0);
+  if (pipe_size > 0) {
+    fcntl(out[0], F_SETPIPE_SZ, pipe_size);  // best effort: the default still works
+    if (!redirect) fcntl(err[0], F_SETPIPE_SZ, pipe_size);
+  }
+  r->fds[0] = in[0];
+  r->fds[1] = out[1];
+  r->fds[2] = redirect ? out[1] : err[1];
+  r->status_fd = status[1];
+
+  // No signal handler may run in the child while it shares our memory.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int pid = clone(child_main, r->stack + CHILD_STACK_SIZE, CLONE_VM | SIGCHLD, r);
+  int clone_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (pid == -1) {
+    throw_errno(env, clone_errno, "clone");
+    goto out;
+  }
+  close(status[1]);
+  status[1] = -1;
+  // From here the record belongs to the reaper, which frees it when the status pipe closes.
+  if (watch_fd(status[0], 0, r) == -1) {
+    // Cannot know when the child is off our memory: it must not go on.
+    int e = errno;
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR) {
+    }
+    throw_errno(env, e, "epoll_ctl");
+    goto out;
+  }
+  status[0] = -1;
+  r = NULL;
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 || watch_fd(pidfd, pid, NULL) == -1) {
+    int e = errno;
+    if (pidfd >= 0) close(pidfd);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR) {
+    }
+    throw_errno(env, e, pidfd < 0 ? "pidfd_open" : "epoll_ctl");
+    goto out;
+  }
+  if (live_children++ == 0) napi_ref_threadsafe_function(env, on_exit_tsfn);
+
+  napi_value values[4];
+  int fds[4] = {pid, in[1], out[0], redirect ? -1 : err[0]};
+  close(in[0]);
+  close(out[1]);
+  if (!redirect) close(err[1]);
+  in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;  // now the caller's
+  napi_create_array_with_length(env, 4, &result);
+  for (uint32_t i = 0; i < 4; i++) {
+    napi_create_int32(env, fds[i], &values[i]);
+    napi_set_element(env, result, i, values[i]);
+  }
+
+out:
+  close_pair(in);
+  close_pair(out);
+  close_pair(err);
+  close_pair(status);
+  if (r != NULL) free_record(r);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor properties[] = {
+      {"init", NULL, init, NULL, NULL, NULL, napi_default, NULL},
+      {"spawn", NULL, spawn, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  return exports;
+}

@@ -1,0 +1,183 @@
+import { EventEmitter } from 'node:events';
+import { closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Socket, type SocketConstructorOpts } from 'node:net';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+
+/** One spawn for the native helper: everything is already resolved and checked. */
+export interface NativeSpawnRequest {
+  readonly file: string;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string | null;
+  readonly umask: number | null;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+  /** Supplementary groups to set (with uid/gid), as supervisord's setgroups. */
+  readonly groups?: readonly number[] | undefined;
+  /** stderr goes into the stdout pipe (`redirect_stderr`), so the two stay in order. */
+  readonly redirectStderr: boolean;
+}
+
+type ExitCallback = (pid: number, code: number | null, signal: number, coreDumped: boolean) => void;
+
+interface Binding {
+  init(onExit: ExitCallback): void;
+  spawn(
+    file: string,
+    argv: readonly string[],
+    envp: readonly string[],
+    cwd: string | null,
+    umask: number,
+    uid: number,
+    gid: number,
+    groups: readonly number[] | null,
+    redirectStderr: boolean,
+    pipeSize: number,
+  ): [pid: number, stdin: number, stdout: number, stderr: number];
+}
+
+/**
+ * A child started by the native helper, shaped like the part of `ChildProcess` the engine uses:
+ * `pid`, `stdin`/`stdout`/`stderr` streams over real pipes, and `exit` with
+ * `(code, signal, coreDumped)`.
+ */
+export class NativeChild extends EventEmitter {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable | null;
+  #stdinFd: number;
+  #stdin: Socket | null = null;
+
+  readonly #sinks: [OutputSink | null, OutputSink | null] = [null, null];
+
+  constructor(pid: number, stdin: number, stdout: number, stderr: number) {
+    super();
+    this.pid = pid;
+    this.#stdinFd = stdin;
+    this.stdout = this.#reader(stdout, 0);
+    this.stderr = stderr < 0 ? null : this.#reader(stderr, 1);
+  }
+
+  /**
+   * Hands what the child writes on `stream` to `sink`, in a buffer that is only lent: the
+   * sink copies what it keeps. Set it in the tick of the spawn (no read happens before).
+   */
+  onOutput(stream: 'stdout' | 'stderr', sink: OutputSink): void {
+    this.#sinks[stream === 'stdout' ? 0 : 1] = sink;
+  }
+
+  // Reads go into one buffer shared by every child (each read is handed on before the next
+  // starts): no allocation per read, which is what makes large writes fast.
+  #reader(fd: number, index: 0 | 1): Socket {
+    // `onread` works on any stream socket; @types/node lists it for connect() only.
+    return new Socket({
+      fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: () => (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE)),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.#sinks[index]?.(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          return true;
+        },
+      },
+    } as SocketConstructorOpts);
+  }
+
+  /** The child's stdin, made a stream on first use (most programs never get input). */
+  get stdin(): Writable {
+    if (this.#stdin === null) {
+      this.#stdin = new Socket({ fd: this.#stdinFd, readable: false, writable: true });
+      this.#stdin.on('error', () => {}); // EPIPE once the child is gone
+      this.#stdinFd = -1;
+    }
+    return this.#stdin;
+  }
+
+  /** Closes our end of the child's stdin. */
+  closeStdin(): void {
+    if (this.#stdin !== null) this.#stdin.destroy();
+    else if (this.#stdinFd >= 0) closeSync(this.#stdinFd);
+    this.#stdinFd = -1;
+  }
+}
+
+/** Receives a child's output; `chunk` is lent for the call only. */
+export type OutputSink = (chunk: Buffer) => void;
+
+const READ_BUFFER_SIZE = 256 * 1024;
+let readBuffer: Buffer | undefined;
+
+// A pipe this size lets a child writing small lines run on while supd is busy elsewhere
+// (Linux's default is 64 KiB); a refusal (over the per-user pipe budget) keeps the default.
+const PIPE_SIZE = 1024 * 1024;
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
+);
+
+const live = new Map<number, NativeChild>();
+let binding: Binding | null | undefined;
+
+function onExit(pid: number, code: number | null, signal: number, coreDumped: boolean): void {
+  const child = live.get(pid);
+  if (child === undefined) return;
+  live.delete(pid);
+  child.emit('exit', code, signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null), coreDumped);
+}
+
+/**
+ * The native helper, loaded once; `null` where it was not built for this platform, cannot load
+ * or start (no pidfd), or `SUPCTL_SPAWN=node` asks for node:child_process.
+ */
+export function nativeSpawner(): Binding | null {
+  if (binding !== undefined) return binding;
+  binding = null;
+  if (process.env.SUPCTL_SPAWN === 'node') return binding;
+  try {
+    const require = createRequire(import.meta.url);
+    const loaded = require(`../native/${process.platform}-${process.arch}/spawn.node`) as Binding;
+    loaded.init(onExit);
+    binding = loaded;
+  } catch {
+    // Not built here, or the kernel lacks pidfd_open: node:child_process does the work.
+  }
+  return binding;
+}
+
+/**
+ * Starts a child with the native helper. Returns once the child exists; a failure inside the
+ * child (chdir, setuid, exec) is written to its stderr in supervisord's words and it exits 127.
+ * Throws an `ErrnoException` when the kernel refuses pipes or a new process.
+ */
+export function nativeSpawn(native: Binding, request: NativeSpawnRequest): NativeChild {
+  const envp: string[] = [];
+  for (const [key, value] of Object.entries(request.env)) {
+    if (value !== undefined) envp.push(`${key}=${value}`);
+  }
+  let fds: [number, number, number, number];
+  try {
+    fds = native.spawn(
+      request.file,
+      request.argv,
+      envp,
+      request.cwd,
+      request.umask ?? -1,
+      request.uid ?? -1,
+      request.gid ?? -1,
+      request.groups ?? null,
+      request.redirectStderr,
+      PIPE_SIZE,
+    );
+  } catch (error) {
+    const { errno } = error as { errno?: number };
+    const code = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0];
+    if (code !== undefined) Object.assign(error as object, { code });
+    throw error;
+  }
+  const child = new NativeChild(...fds);
+  live.set(child.pid, child);
+  return child;
+}

@@ -1,0 +1,152 @@
+// The native spawn helper (native/spawn.c): what a child gets from it that node:child_process
+// cannot give (real pipes, setgroups, one pipe for redirect_stderr, core dumps reported), and
+// supervisord's behaviour when a step fails inside the child. Skipped, by name, where the
+// helper is not built.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixtureCommand, makeTempDir, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
+import { nativeSpawner } from '../src/native-spawn.ts';
+import { lookupUser } from '../src/users.ts';
+import { startHarness } from './helpers.ts';
+import { makeProcessConfig } from './make-config.ts';
+
+const native = nativeSpawner() !== null;
+const isRoot = process.getuid?.() === 0;
+
+function procStatus(pid: number, field: string): string {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
+  return line?.slice(field.length + 1).trim() ?? '';
+}
+
+// The helper returns before the child has exec'd (as supervisord's fork does): wait for it.
+async function waitExec(pid: number, comm: string): Promise<void> {
+  await waitFor(() => readFileSync(`/proc/${pid}/comm`, 'utf8') === `${comm}\n`, { timeoutMs: 5000 });
+}
+
+describe.skipIf(!native)('native spawn helper', () => {
+  test('the child has pipes on 0/1/2, nothing else open, its own process group, no blocked or ignored signals', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({ name: 's', command: 'sleep 1000', startSecs: 0 }),
+    ]);
+    await h.waitForState('s', 'RUNNING');
+    const pid = h.supervisor.getProcess('s').info().pid;
+    await waitExec(pid, 'sleep');
+    expect(readdirSync(`/proc/${pid}/fd`).sort()).toEqual(['0', '1', '2']);
+    for (const fd of [0, 1, 2]) expect(readlinkSync(`/proc/${pid}/fd/${fd}`)).toMatch(/^pipe:\[\d+\]$/);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    expect(pgid).toBe(pid);
+    expect(procStatus(pid, 'SigBlk')).toMatch(/^0+$/);
+    expect(procStatus(pid, 'SigIgn')).toMatch(/^0+$/);
+  });
+
+  test('redirect_stderr shares one pipe, so stdout and stderr lines keep their order', async () => {
+    const script = 'for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done';
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'r',
+        command: `sh -c '${script}'`,
+        startSecs: 0,
+        autorestart: false,
+        redirectStderr: true,
+      }),
+    ]);
+    await h.waitForState('r', 'EXITED');
+    expect(readFileSync(h.supervisor.getProcess('r').stdout.path!, 'utf8')).toBe(
+      '1 2 3 4 5'
+        .split(' ')
+        .map((i) => `out${i}\nerr${i}\n`)
+        .join(''),
+    );
+  });
+
+  test("a step that fails in the child is written to its stderr in supervisord's words and it exits 127", async () => {
+    // A file that exists and is executable but cannot be exec'd passes the checks before the spawn.
+    await using dir = makeTempDir();
+    const bad = join(dir.path, 'not-a-program');
+    writeFileSync(bad, '\x7fELF junk', { mode: 0o755 });
+    await using h = await startHarness([
+      makeProcessConfig({ name: 'x', command: bad, startRetries: 0, startSecs: 1 }),
+    ]);
+    await h.waitForState('x', 'FATAL');
+    const p = h.supervisor.getProcess('x');
+    expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(
+      `supervisor: couldn't exec ${bad}: ENOEXEC\nsupervisor: child process was not spawned\n`,
+    );
+    expect(h.lines).toContain('warn exited: x (exit status 127; not expected)');
+  });
+
+  test('a child killed by a core-dumping signal is described with "(core dumped)"', async () => {
+    await using dir = makeTempDir();
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'c',
+        command: `sh -c 'ulimit -c unlimited && exec sleep 1000'`,
+        directory: dir.path, // core_pattern may write ./core here
+        startSecs: 0,
+        autorestart: false,
+      }),
+    ]);
+    await h.waitForState('c', 'RUNNING');
+    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
+    const pid = h.supervisor.getProcess('c').info().pid;
+    await waitExec(pid, 'sleep'); // then the shell has raised the core limit
+    h.supervisor.getProcess('c').signal('QUIT');
+    await h.waitForState('c', 'EXITED');
+    const line = h.lines.find((l) => l.includes('exited: c'));
+    // Whether the kernel wrote a core depends on core_pattern; a plain file pattern does.
+    if (pattern.startsWith('|') || pattern === '') {
+      expect(line).toMatch(/^warn exited: c \(terminated by SIGQUIT( \(core dumped\))?; not expected\)$/);
+    } else {
+      expect(line).toBe('warn exited: c (terminated by SIGQUIT (core dumped); not expected)');
+    }
+  });
+
+  test.runIf(isRoot)(
+    'user= also gets the supplementary groups of /etc/group, as supervisord sets them (root only)',
+    async () => {
+      const user = 'supctl-groups-test';
+      if (lookupUser(user) === undefined || lookupUser(user)?.name !== user) {
+        execFileSync('sh', [
+          '-c',
+          `getent group supctl-extra >/dev/null || groupadd supctl-extra; useradd -M -N -g nogroup -G supctl-extra ${user}`,
+        ]);
+      }
+      const extra = Number(
+        execFileSync('getent', ['group', 'supctl-extra'], { encoding: 'utf8' }).split(':')[2],
+      );
+      const entry = lookupUser(user)!;
+      await using h = await startHarness([
+        makeProcessConfig({ name: 'g', command: 'sleep 1000', user, startSecs: 0 }),
+      ]);
+      await h.waitForState('g', 'RUNNING');
+      const pid = h.supervisor.getProcess('g').info().pid;
+      await waitExec(pid, 'sleep');
+      expect(procStatus(pid, 'Uid').split(/\s+/)[0]).toBe(String(entry.uid));
+      expect(procStatus(pid, 'Gid').split(/\s+/)[0]).toBe(String(entry.gid));
+      expect(procStatus(pid, 'Groups').split(/\s+/).map(Number).sort()).toEqual([entry.gid, extra].sort());
+    },
+  );
+
+  test('the fixture runs under the helper too (environment, directory, umask)', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'env',
+        command: fixtureCommand('print-env', 'FOO'),
+        startSecs: 0,
+        autorestart: false,
+        directory: '/tmp',
+        umask: 0o027,
+        environment: { FOO: 'bar' },
+      }),
+    ]);
+    await h.waitForState('env', 'EXITED');
+    expect(readFileSync(h.supervisor.getProcess('env').stdout.path!, 'utf8')).toBe(
+      'FOO=bar\nCWD=/tmp\nUMASK=027\n',
+    );
+  });
+});
