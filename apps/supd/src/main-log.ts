@@ -32,6 +32,10 @@ export class MainLog implements MainLogger {
           });
   }
 
+  enabled(level: LogLevelName): boolean {
+    return LOG_LEVELS[level] >= this.#threshold;
+  }
+
   log(level: LogLevelName, message: string): void {
     if (LOG_LEVELS[level] < this.#threshold) return;
     const line = formatMainLogLine(new Date(), level, message);

@@ -9,6 +9,12 @@ import type { LogLevelName } from '@supctl/config';
  */
 export interface MainLogger {
   log(level: LogLevelName, message: string): void;
+  /**
+   * Whether a message at `level` would be written. Core asks before building costly messages
+   * (the DEBG line per chunk of child output); absent means only what costs nothing is logged
+   * below info.
+   */
+  enabled?(level: LogLevelName): boolean;
 }
 
 /** The level names supervisord prints, by config name. */

@@ -344,8 +344,13 @@ export class ManagedProcess {
       };
     }
     const config = this.config[channel.channel];
+    // supervisord writes each chunk to its main log too when loglevel is debug or lower.
+    const debug = this.#ctx.logger.enabled?.('debug') === true;
     const log = (chunk: Buffer): void => {
       channel.append(chunk);
+      if (debug) {
+        this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} output:\n${decodeEventData(chunk)}`);
+      }
       if (config.eventsEnabled) {
         this.#ctx.emit({
           type: channel.channel === 'stdout' ? 'PROCESS_LOG_STDOUT' : 'PROCESS_LOG_STDERR',

@@ -47,6 +47,7 @@ export async function startHarness(
         if (pid) pids.add(Number(pid));
         options.logger?.log(level, message);
       },
+      enabled: (level) => options.logger?.enabled?.(level) ?? false,
     },
   });
   supervisor.subscribe((event) => events.push(event));

@@ -155,3 +155,21 @@ test('capture mode emits PROCESS_COMMUNICATION_STDOUT and keeps the tokens out o
   });
   await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'beforeafter, long enough to flush\n');
 });
+
+test("with the main log at debug, each chunk of output is logged as supervisord's DEBG line", async () => {
+  await using h = await startHarness(
+    [
+      makeProcessConfig({
+        name: 'talk',
+        command: `sh -c 'printf "hello\\n"; printf "\\377oops" >&2'`,
+        startSecs: 0,
+        autorestart: false,
+      }),
+    ],
+    { logger: { log() {}, enabled: (level) => level !== 'trace' && level !== 'blather' } },
+  );
+  await h.waitForState('talk', 'EXITED');
+  await waitFor(() => h.lines.some((l) => l.startsWith("debug 'talk' stderr")), { timeoutMs: 5000 });
+  expect(h.lines).toContain("debug 'talk' stdout output:\nhello\n");
+  expect(h.lines).toContain("debug 'talk' stderr output:\nUndecodable: b'\\xffoops'");
+});
