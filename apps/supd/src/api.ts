@@ -12,6 +12,7 @@ import {
 import {
   type ApiImplementation,
   type ConfigInfo,
+  cacheEncoding,
   createPushStream,
   Fault,
   type LogChunk,
@@ -89,6 +90,51 @@ function logName(target: LogTarget, actual: string | null | undefined): string {
   return actual ?? 'auto';
 }
 
+/**
+ * getAllProcessInfo's rows, rebuilt only when they can differ: another second (`now`, uptimes),
+ * an event from the engine (state changes, groups added or removed), or a process whose state or
+ * pid moved without one (a belt to the events' braces). In between, every call returns the same
+ * frozen array, whose encoding the native server reuses.
+ */
+function createProcessInfoCache(build: (p: ManagedProcess, nowMs: number) => ProcessInfo) {
+  let engine: Supervisor | null = null;
+  let unsubscribe = () => {};
+  let dirty = true;
+  let second = -1;
+  let processes: ManagedProcess[] = [];
+  let marks: (string | number)[] = [];
+  let rows: ProcessInfo[] = [];
+
+  const isCurrent = (now: number): boolean => {
+    if (dirty || now !== second) return false;
+    for (let i = 0; i < processes.length; i++) {
+      const p = processes[i]!;
+      if (p.state !== marks[2 * i] || p.pid !== marks[2 * i + 1]) return false;
+    }
+    return true;
+  };
+
+  return (s: Supervisor): ProcessInfo[] => {
+    if (s !== engine) {
+      unsubscribe();
+      engine = s;
+      dirty = true;
+      unsubscribe = s.subscribe(() => {
+        dirty = true;
+      });
+    }
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
+    if (isCurrent(now)) return rows;
+    dirty = false;
+    second = now;
+    processes = s.processes();
+    marks = processes.flatMap((p) => [p.state, p.pid]);
+    rows = cacheEncoding(processes.map((p) => build(p, nowMs)).sort(compareNames));
+    return rows;
+  };
+}
+
 export function createApi(daemon: DaemonHandle): ApiImplementation {
   const engine = (): Supervisor => {
     const s = daemon.supervisor();
@@ -106,8 +152,8 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       throw toFault(e);
     }
   };
-  const info = (p: ManagedProcess): ProcessInfo => {
-    const i = p.info();
+  const info = (p: ManagedProcess, nowMs = Date.now()): ProcessInfo => {
+    const i = p.info(nowMs);
     return {
       name: i.name,
       group: i.group,
@@ -125,6 +171,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       description: i.description,
     };
   };
+  const allProcessInfo = createProcessInfoCache(info);
   const groupAction = async (
     name: string,
     run: (
@@ -304,7 +351,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       return results;
     },
     'supervisor.getProcessInfo': (name) => info(process(name)),
-    'supervisor.getAllProcessInfo': () => engine().processes().map(info).sort(compareNames),
+    'supervisor.getAllProcessInfo': () => allProcessInfo(engine()),
     'supervisor.getAllConfigInfo': () => {
       const s = engine();
       const active = new Map(s.groups.map((g) => [g.name, g]));

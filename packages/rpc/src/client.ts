@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { EventTypeName } from '@supctl/events';
 import { ClientStream, type RpcStream } from './client-stream.ts';
-import { encodeFrame, FrameDecoder } from './codec.ts';
+import { decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
 import type {
   EventsOfTypes,
   LogChunk,
@@ -102,7 +102,18 @@ interface Handshaken {
   readonly socket: Socket;
   readonly decoder: FrameDecoder;
   readonly server: ServerInfo;
+  /** Where the socket's reads go; the client takes it over after the handshake. */
+  readonly reader: Reader;
 }
+
+// The socket reads into one reused buffer (`onread`), not a fresh Buffer and a 'data' event per
+// read; `onChunk` must be done with the bytes when it returns.
+interface Reader {
+  onChunk: (chunk: Buffer) => void;
+}
+
+/** Bytes read from the socket at once. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 function errorFromWire(error: unknown): Error {
   const wire = (typeof error === 'object' && error !== null ? error : {}) as Partial<WireError>;
@@ -120,7 +131,18 @@ function describe(address: ServerAddress): string {
 function handshake(address: ServerAddress, options: ConnectOptions): Promise<Handshaken> {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_CLIENT_MAX_FRAME_BYTES;
   return new Promise((resolve, reject) => {
-    const socket = 'path' in address ? netConnect(address.path) : netConnect(address.port, address.host);
+    const reader: Reader = { onChunk: () => {} };
+    const onread = {
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      callback: (bytes: number, buffer: Uint8Array): boolean => {
+        reader.onChunk((buffer as Buffer).subarray(0, bytes));
+        return true;
+      },
+    };
+    const socket =
+      'path' in address
+        ? netConnect({ path: address.path, onread })
+        : netConnect({ port: address.port, host: address.host, onread });
     const decoder = new FrameDecoder({ maxFrameBytes });
     let preamble = Buffer.alloc(0);
     let serverVersion: number | undefined;
@@ -136,7 +158,7 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
     );
     const fail = (error: Error) => {
       clearTimeout(timer);
-      socket.removeAllListeners('data');
+      reader.onChunk = () => {};
       socket.destroy();
       reject(error);
     };
@@ -165,7 +187,7 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
         ),
       ),
     );
-    socket.on('data', (chunk: Buffer) => {
+    reader.onChunk = (chunk: Buffer) => {
       let data = chunk;
       if (serverVersion === undefined) {
         preamble = Buffer.concat([preamble, chunk]);
@@ -211,20 +233,21 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
         return;
       }
       clearTimeout(timer);
-      socket.removeAllListeners('data');
+      reader.onChunk = () => {};
       socket.removeAllListeners('error');
       socket.removeAllListeners('close');
       const result = answer.result as Partial<ServerInfo>;
       resolve({
         socket,
         decoder,
+        reader,
         server: {
           protocol: serverVersion,
           server: String(result?.server ?? ''),
           maxFrameBytes: Number(result?.maxFrameBytes ?? 0),
         },
       });
-    });
+    };
   });
 
   function mismatch(serverVersion: number): RpcProtocolError {
@@ -277,14 +300,14 @@ class RpcClientImpl implements RpcClient {
     this.#options.onStateChange?.(state, error);
   }
 
-  #attach({ socket, decoder, server }: Handshaken): void {
+  #attach({ socket, decoder, server, reader }: Handshaken): void {
     this.#socket = socket;
     this.#decoder = decoder;
     this.#server = server;
     this.#lastSeen = Date.now();
     this.#lostError = undefined;
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    reader.onChunk = (chunk) => this.#onData(chunk);
     socket.on('error', (error) => {
       this.#lostError ??= new RpcProtocolError(
         'CONNECTION_LOST',
@@ -316,16 +339,16 @@ class RpcClientImpl implements RpcClient {
 
   #onData(chunk: Buffer): void {
     this.#lastSeen = Date.now();
-    let frames: Record<string, unknown>[];
     try {
-      frames = this.#decoder.push(chunk);
+      this.#decoder.feed(chunk, this.#onBody);
     } catch (error) {
       this.#lostError = error as Error;
       this.#socket.destroy();
-      return;
     }
-    for (const frame of frames) this.#onFrame(frame);
   }
+
+  // Decodes while the read buffer still holds the bytes; a bad frame throws out of feed().
+  readonly #onBody = (body: Buffer): void => this.#onFrame(decodeFrameBody(body));
 
   #onFrame(frame: Record<string, unknown>): void {
     const { id } = frame;
@@ -430,16 +453,13 @@ class RpcClientImpl implements RpcClient {
   }
 
   call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>> {
+    if (this.#state !== 'open') return this.#whenOpen().then(() => this.call(method, ...params));
     return new Promise((resolve, reject) => {
-      const send = () => {
-        try {
-          this.#request(method, params, { resolve: resolve as (value: unknown) => void, reject });
-        } catch (error) {
-          reject(error);
-        }
-      };
-      if (this.#state === 'open') send();
-      else this.#whenOpen().then(send, reject);
+      try {
+        this.#request(method, params, { resolve: resolve as (value: unknown) => void, reject });
+      } catch (error) {
+        reject(error);
+      }
     });
   }
 

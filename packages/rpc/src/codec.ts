@@ -1,4 +1,4 @@
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { FRAME_HEADER_BYTES, RpcProtocolError } from './protocol.ts';
 
 // Plain MessagePack both ways: no records or shared structures, no msgpackr-only types, maps as
@@ -23,10 +23,55 @@ const packr = new Packr({
  * socket.write(encodeFrame({ id: 1, method: 'supervisor.getState', params: [] }));
  */
 export function encodeFrame(value: object): Buffer {
-  const body = packr.pack(value);
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, FRAME_HEADER_BYTES);
+  // msgpackr leaves room for the header in its own buffer, so the body is never copied. The slice
+  // stays valid: msgpackr only ever writes past what it has already handed out.
+  const frame = packr.pack(value, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+  frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
+  return frame;
+}
+
+// Results registered with cacheEncoding, with their encoding once the first response made it.
+const encodings = new WeakMap<object, Buffer | null>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+}
+
+/**
+ * Freezes `value` deeply and lets the native server encode it once: while a handler keeps
+ * returning this same object, each response reuses its bytes. For a large result that stays the
+ * same across many calls (supd's `getAllProcessInfo` within one second). Returns `value`.
+ *
+ * @example
+ * let rows = cacheEncoding(buildRows());
+ * const api = { 'supervisor.getAllProcessInfo': () => (changed() ? (rows = cacheEncoding(buildRows())) : rows) };
+ */
+export function cacheEncoding<T extends object>(value: T): T {
+  deepFreeze(value);
+  if (!encodings.has(value)) encodings.set(value, null);
+  return value;
+}
+
+/**
+ * The response frame `{id, result}`; a result registered with {@link cacheEncoding} is encoded
+ * only the first time.
+ */
+export function encodeResultFrame(id: number, result: unknown): Buffer {
+  const cached = typeof result === 'object' && result !== null ? encodings.get(result) : undefined;
+  if (cached === undefined) return encodeFrame({ id, result });
+  let body = cached;
+  if (body === null) {
+    body = Buffer.from(packr.pack(result));
+    encodings.set(result as object, body);
+  }
+  // `{id, result: nil}` with the nil replaced by the stored bytes: the same map encodeFrame writes.
+  const head = packr.pack({ id, result: null });
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + head.length - 1 + body.length);
+  frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
+  head.copy(frame, FRAME_HEADER_BYTES, 0, head.length - 1);
+  body.copy(frame, FRAME_HEADER_BYTES + head.length - 1);
   return frame;
 }
 
@@ -57,7 +102,9 @@ export function decodeFrameBody(body: Uint8Array): Record<string, unknown> {
 
 /**
  * Splits a byte stream into frames, keeping an incomplete tail between chunks. A length above
- * `maxFrameBytes` throws FRAME_TOO_LARGE before any of the body is buffered.
+ * `maxFrameBytes` throws FRAME_TOO_LARGE before any of the body is buffered. The decoder copies
+ * whatever it keeps, so a caller may reuse the chunk's memory once `feed` returns (a socket's
+ * `onread` buffer); frames handed to `onFrame` are valid only during that call.
  *
  * @example
  * const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
@@ -65,8 +112,11 @@ export function decodeFrameBody(body: Uint8Array): Record<string, unknown> {
  */
 export class FrameDecoder {
   readonly maxFrameBytes: number;
-  #chunks: Buffer[] = [];
-  #buffered = 0;
+  // Copies of the bytes of an incomplete frame, and their total.
+  #parts: Buffer[] = [];
+  #held = 0;
+  // Header plus body length of the incomplete frame, once its header is in; else 0.
+  #need = 0;
 
   constructor(options: { maxFrameBytes: number }) {
     this.maxFrameBytes = options.maxFrameBytes;
@@ -74,12 +124,14 @@ export class FrameDecoder {
 
   /** Bytes held back, waiting for the rest of a frame. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#held;
   }
 
   /** Adds a chunk and returns every frame it completes, decoded. */
   push(chunk: Uint8Array): Record<string, unknown>[] {
-    return this.pushRaw(chunk).map(decodeFrameBody);
+    const frames: Record<string, unknown>[] = [];
+    this.feed(chunk, (body) => frames.push(decodeFrameBody(body)));
+    return frames;
   }
 
   /** Adds a chunk and returns the bodies of every frame it completes. */
@@ -95,33 +147,42 @@ export class FrameDecoder {
    */
   feed(chunk: Uint8Array, onFrame: (body: Buffer) => void): void {
     if (chunk.length === 0) return;
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    this.#chunks.push(bytes);
-    this.#buffered += bytes.length;
-    for (;;) {
-      if (this.#buffered < FRAME_HEADER_BYTES) break;
-      const head = this.#peekHeader();
-      if (head > this.maxFrameBytes) {
+    let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.#held > 0) {
+      const total = this.#held + bytes.length;
+      // Still short of the header or of the frame: keep a copy; join only once, when complete.
+      if (total < (this.#need === 0 ? FRAME_HEADER_BYTES : this.#need)) {
+        this.#keep(bytes);
+        return;
+      }
+      this.#parts.push(bytes);
+      bytes = Buffer.concat(this.#parts, total);
+      this.#parts = [];
+      this.#held = 0;
+    }
+    this.#need = 0;
+    let offset = 0;
+    while (bytes.length - offset >= FRAME_HEADER_BYTES) {
+      const length = bytes.readUInt32BE(offset);
+      if (length > this.maxFrameBytes) {
         throw new RpcProtocolError(
           'FRAME_TOO_LARGE',
-          `frame of ${head} bytes exceeds the limit of ${this.maxFrameBytes} bytes`,
+          `frame of ${length} bytes exceeds the limit of ${this.maxFrameBytes} bytes`,
         );
       }
-      const total = FRAME_HEADER_BYTES + head;
-      if (this.#buffered < total) break;
-      // Join only when the frame is complete, so a large frame in many chunks is copied once.
-      const joined =
-        this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#buffered);
-      const rest = joined.subarray(total);
-      this.#chunks = rest.length > 0 ? [rest] : [];
-      this.#buffered = rest.length;
-      onFrame(joined.subarray(FRAME_HEADER_BYTES, total));
+      const end = offset + FRAME_HEADER_BYTES + length;
+      if (end > bytes.length) {
+        this.#need = FRAME_HEADER_BYTES + length;
+        break;
+      }
+      onFrame(bytes.subarray(offset + FRAME_HEADER_BYTES, end));
+      offset = end;
     }
+    if (offset < bytes.length) this.#keep(bytes.subarray(offset));
   }
 
-  #peekHeader(): number {
-    const first = this.#chunks[0]!;
-    if (first.length >= FRAME_HEADER_BYTES) return first.readUInt32BE(0);
-    return Buffer.concat(this.#chunks, this.#buffered).readUInt32BE(0);
+  #keep(bytes: Buffer): void {
+    this.#parts.push(Buffer.from(bytes));
+    this.#held += bytes.length;
   }
 }

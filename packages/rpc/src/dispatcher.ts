@@ -26,6 +26,12 @@ import { checkSubscribeFilter } from './subscribe-filter.ts';
 export interface Dispatcher {
   /** Runs a request/response method; rejects only with a {@link Fault}. */
   call(method: string, params: readonly unknown[]): Promise<unknown>;
+  /**
+   * As {@link Dispatcher.call}, without a promise where the handler needs none: returns the
+   * result of a synchronous handler, or a promise (rejecting only with a {@link Fault}) of an
+   * asynchronous one; throws only a {@link Fault}.
+   */
+  dispatch(method: string, params: readonly unknown[]): unknown;
   /** Whether `method` answers with a stream (native protocol only). */
   isStream(method: string): method is StreamMethodName;
   /** Opens a stream method; throws a {@link Fault} for bad arguments. */
@@ -34,6 +40,17 @@ export interface Dispatcher {
     params: readonly unknown[],
     signal: AbortSignal,
   ): AsyncIterable<unknown>;
+}
+
+/** Whether `value` is a promise (or any object with a `then` method, as `await` sees it). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { then?: unknown }).then === 'function') ||
+    (typeof value === 'function' && typeof (value as { then?: unknown }).then === 'function')
+  );
 }
 
 const INT_STRING = /^\s*[+-]?\d+\s*$/;
@@ -129,7 +146,8 @@ export interface DispatcherOptions {
 export function createDispatcher(api: ApiImplementation, options: DispatcherOptions = {}): Dispatcher {
   const handlers = api as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>;
 
-  async function invoke(method: MethodName, args: unknown[]): Promise<unknown> {
+  // The handler's result: a value, or a promise of one.
+  function invoke(method: MethodName, args: unknown[]): unknown {
     switch (method) {
       case 'system.listMethods':
         return [...METHOD_NAMES];
@@ -142,7 +160,7 @@ export function createDispatcher(api: ApiImplementation, options: DispatcherOpti
         const target = args[0];
         if (!isMethodName(target)) throw new Fault('SIGNATURE_UNSUPPORTED');
         const help = handlers['system.methodHelp'];
-        return help ? await help(target) : METHOD_TABLE[target].help;
+        return help ? help(target) : METHOD_TABLE[target].help;
       }
       case 'system.multicall':
         return multicall(args[0] as unknown[]);
@@ -150,19 +168,33 @@ export function createDispatcher(api: ApiImplementation, options: DispatcherOpti
     const canonical = (METHOD_ALIASES as Record<string, string>)[method] ?? method;
     const handler = Object.hasOwn(handlers, canonical) ? handlers[canonical] : undefined;
     if (typeof handler !== 'function') throw new Fault('UNKNOWN_METHOD');
-    return await handler.apply(api, args);
+    return handler.apply(api, args);
+  }
+
+  function toFault(error: unknown, method: string): Fault {
+    const fault = Fault.from(error);
+    if (!(error instanceof Fault) && fault.name === 'FAILED') options.onUnexpectedError?.(error, method);
+    return fault;
+  }
+
+  // Synchronous handlers answer without a promise or a microtask: most calls are these.
+  function dispatch(method: string, params: readonly unknown[]): unknown {
+    if (!isMethodName(method)) throw new Fault('UNKNOWN_METHOD');
+    if (!Array.isArray(params)) throw new Fault('INCORRECT_PARAMETERS');
+    let result: unknown;
+    try {
+      result = invoke(method, checkParams(method, METHOD_TABLE[method].params, params));
+    } catch (error) {
+      throw toFault(error, method);
+    }
+    if (!isThenable(result)) return result;
+    return Promise.resolve(result).then(undefined, (error: unknown) => {
+      throw toFault(error, method);
+    });
   }
 
   async function call(method: string, params: readonly unknown[]): Promise<unknown> {
-    if (!isMethodName(method)) throw new Fault('UNKNOWN_METHOD');
-    if (!Array.isArray(params)) throw new Fault('INCORRECT_PARAMETERS');
-    try {
-      return await invoke(method, checkParams(method, METHOD_TABLE[method].params, params));
-    } catch (error) {
-      const fault = Fault.from(error);
-      if (!(error instanceof Fault) && fault.name === 'FAILED') options.onUnexpectedError?.(error, method);
-      throw fault;
-    }
+    return dispatch(method, params);
   }
 
   // Supervisor's multicall: sequential, bare results, faults inline as structs.
@@ -196,6 +228,7 @@ export function createDispatcher(api: ApiImplementation, options: DispatcherOpti
 
   return {
     call,
+    dispatch,
     isStream: isStreamMethodName,
     openStream(method, params, signal) {
       if (!Array.isArray(params)) throw new Fault('INCORRECT_PARAMETERS');

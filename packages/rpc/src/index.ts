@@ -10,7 +10,7 @@ export type {
 } from './client.ts';
 export { connect } from './client.ts';
 export type { RpcStream } from './client-stream.ts';
-export { decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
+export { cacheEncoding, decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
 export type {
   ApiImplementation,
   ConcreteTypesOf,

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AuthConfig, checkCredentials } from './auth.ts';
-import { decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
+import { decodeFrameBody, encodeFrame, encodeResultFrame, FrameDecoder } from './codec.ts';
 import type { ApiImplementation, StreamMethodName } from './contract.ts';
-import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { createDispatcher, type Dispatcher, isThenable } from './dispatcher.ts';
 import { Fault } from './faults.ts';
 import type { RpcLogger } from './logger.ts';
 import {
@@ -57,6 +57,7 @@ interface StreamEntry {
   readonly controller: AbortController;
 }
 type Inflight = { readonly kind: 'call' } | StreamEntry;
+const CALL: Inflight = { kind: 'call' };
 
 // The stream's next item, or 'aborted' as soon as the signal fires (without waiting for next()).
 // next() is called synchronously, so the handler's body runs before the next frame is handled.
@@ -152,13 +153,13 @@ class Connection {
       this.#state = 'hello';
     }
     try {
-      this.#decoder.feed(data, (body) => this.#onBody(body));
+      this.#decoder.feed(data, this.#onBody);
     } catch (error) {
       this.#fail(error);
     }
   }
 
-  #onBody(body: Buffer): void {
+  readonly #onBody = (body: Buffer): void => {
     if (this.#isClosed()) return;
     let frame: Record<string, unknown>;
     try {
@@ -169,7 +170,7 @@ class Connection {
     }
     if (this.#state === 'hello') this.#onHello(frame);
     else this.#onFrame(frame);
-  }
+  };
 
   #onHello(frame: Record<string, unknown>): void {
     const params = frame.params as Record<string, unknown> | undefined;
@@ -248,9 +249,20 @@ class Connection {
       this.#startStream(id, method, params as unknown[]);
       return;
     }
-    this.#inflight.set(id, { kind: 'call' });
-    dispatcher.call(method, params as unknown[]).then(
-      (result) => this.#respond(id, result),
+    let result: unknown;
+    try {
+      result = dispatcher.dispatch(method, params as unknown[]);
+    } catch (error) {
+      this.#sendError(id, Fault.from(error).toWire());
+      return;
+    }
+    if (!isThenable(result)) {
+      this.#writeResult(id, result);
+      return;
+    }
+    this.#inflight.set(id, CALL);
+    Promise.resolve(result).then(
+      (value) => this.#respond(id, value),
       (error) => this.#sendError(id, Fault.from(error).toWire()),
     );
   }
@@ -343,10 +355,15 @@ class Connection {
   }
 
   #respond(id: number, result: unknown): void {
-    if (!this.#inflight.delete(id) || this.#state === 'closed') return;
+    if (!this.#inflight.delete(id)) return;
+    this.#writeResult(id, result);
+  }
+
+  #writeResult(id: number, result: unknown): void {
+    if (this.#state === 'closed') return;
     let frame: Buffer;
     try {
-      frame = encodeFrame({ id, result });
+      frame = encodeResultFrame(id, result);
     } catch (error) {
       this.#sendError(
         id,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { describe, expect, test } from 'vitest';
-import { decodeFrameBody, encodeFrame, FrameDecoder, RpcProtocolError } from '../src/index.ts';
+import { encodeResultFrame } from '../src/codec.ts';
+import { cacheEncoding, decodeFrameBody, encodeFrame, FrameDecoder, RpcProtocolError } from '../src/index.ts';
 
 const frames = [
   { id: 1, method: 'supervisor.getState', params: [] },
@@ -89,6 +90,27 @@ describe('encodeFrame / FrameDecoder', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  test('frames survive the caller reusing its chunk buffer (a socket onread buffer)', () => {
+    const bytes = wire(frames);
+    const reused = Buffer.alloc(100);
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+    const out: unknown[] = [];
+    for (let i = 0; i < bytes.length; i += reused.length) {
+      const n = bytes.copy(reused, 0, i, i + reused.length);
+      decoder.feed(reused.subarray(0, n), (body) => out.push(decodeFrameBody(body)));
+      reused.fill(0xc1);
+    }
+    expect(out).toEqual(frames);
+  });
+
+  test('a cacheEncoding result is encoded once, and the frame is what encodeFrame writes', () => {
+    const result = cacheEncoding([{ name: 'web', pid: 42, description: 'pid 42, uptime 0:00:05' }]);
+    expect(Object.isFrozen(result[0])).toBe(true);
+    for (const id of [1, 300, 2 ** 40]) {
+      expect(encodeResultFrame(id, result)).toEqual(encodeFrame({ id, result }));
+    }
   });
 
   test('an oversized length fails before the body is buffered', () => {

@@ -207,3 +207,34 @@ describe('createDispatcher', () => {
     expect(() => d.openStream('supctl.tail', ['nope', {}], signal)).toThrow('BAD_NAME: nope');
   });
 });
+
+describe('dispatch', () => {
+  test('a synchronous handler answers without a promise; an async one with a promise', async () => {
+    const d = dispatcher({
+      'supervisor.getPID': () => 42,
+      'supervisor.getIdentification': async () => 'supd',
+    });
+    expect(d.dispatch('supervisor.getPID', [])).toBe(42);
+    const pending = d.dispatch('supervisor.getIdentification', []);
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBe('supd');
+  });
+
+  test('faults: thrown synchronously by a sync handler, rejected by an async one', async () => {
+    const d = dispatcher({
+      'supervisor.getPID': () => {
+        throw new Error('boom');
+      },
+      'supervisor.getIdentification': async () => {
+        throw new Fault('SHUTDOWN_STATE');
+      },
+    });
+    expect(() => d.dispatch('supervisor.nope', [])).toThrow(Fault);
+    expect(() => d.dispatch('supervisor.getPID', [])).toThrowError(
+      expect.objectContaining({ name: 'FAILED' }),
+    );
+    expect(await fault(d.dispatch('supervisor.getIdentification', []) as Promise<unknown>)).toBe(
+      'SHUTDOWN_STATE',
+    );
+  });
+});
