@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,6 +40,9 @@
 #endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
 #endif
 
 #define CHILD_STACK_SIZE (32 * 1024)
@@ -92,8 +96,10 @@ struct spawn_record {
   int gid;      // -1: keep
   int ngroups;  // -1: keep
   gid_t groups[MAX_GROUPS];
-  int fds[3];      // the child's ends, dup'ed onto 0, 1, 2
-  int status_fd;   // write end of the status pipe (close-on-exec)
+  int fds[3];      // the child's ends (in reserved slots), dup'ed onto 0, 1, 2
+  int status_fd;   // the write end of the status pipe (close-on-exec): a reserved slot, then 3
+  int low_end;     // the reserved slots are all below this
+  int *released;   // set (and futex-woken) once the child has its own descriptor table
   char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 };
 
@@ -135,16 +141,28 @@ static int child_main(void *arg) {
   }
   unsigned long none = 0;
   raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof none);
-  long rc;
-  if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) child_fail(r, "setpgid", "", rc);
-  for (int target = 0; target < 3; target++) {
-    int fd = r->fds[target];
-    rc = fd == target ? raw_syscall(SYS_fcntl, fd, F_SETFD, 0, 0) : raw_syscall(SYS_dup3, fd, target, 0, 0);
-    if (rc < 0) child_fail(r, "dup", "", rc);
+  // We share the daemon's descriptor table (CLONE_FILES): take our own, holding only the low
+  // descriptors, among them the reserved slots with our pipes. Copying the daemon's thousands
+  // of descriptors (pipes of every other child) and closing them at exec is what makes a
+  // spawn cost more the more children there are. Kernels before 5.9: copy them all.
+  long rc = raw_syscall(SYS_close_range, r->low_end, ~0U, CLOSE_RANGE_UNSHARE, 0);
+  if (rc < 0) rc = raw_syscall(SYS_unshare, CLONE_FILES, 0, 0, 0);
+  __atomic_store_n(r->released, 1, __ATOMIC_RELEASE);
+  raw_syscall(SYS_futex, (long)r->released, FUTEX_WAKE, 1, 0);
+  if (rc < 0) {
+    for (;;) raw_syscall(SYS_exit, 127, 0, 0, 0);  // still sharing: touch nothing
   }
-  // Like supervisord, which closes every descriptor above 2 in the child: mark them close-on-exec
-  // (a no-op on kernels before 5.11, where our own descriptors are close-on-exec anyway).
-  raw_syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC, 0);
+  for (int target = 0; target < 3; target++) {
+    if ((rc = raw_syscall(SYS_dup3, r->fds[target], target, 0, 0)) < 0) child_fail(r, "dup", "", rc);
+  }
+  if (r->status_fd != 3) {
+    if ((rc = raw_syscall(SYS_dup3, r->status_fd, 3, O_CLOEXEC, 0)) < 0) child_fail(r, "dup", "", rc);
+    r->status_fd = 3;
+  }
+  // Like supervisord, which closes every descriptor above 2 in the child (the status pipe closes
+  // at exec).
+  raw_syscall(SYS_close_range, 4, ~0U, 0, 0);
+  if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) child_fail(r, "setpgid", "", rc);
   if (r->umask >= 0) raw_syscall(SYS_umask, r->umask, 0, 0, 0);
   if (r->ngroups >= 0 && (rc = raw_syscall(SYS_setgroups, r->ngroups, (long)r->groups, 0, 0)) < 0) {
     child_fail(r, "setgroups", "", rc);
@@ -178,6 +196,17 @@ struct exit_message {
 };
 
 static int epoll_fd = -1;
+// Sets of four low descriptors lent to new children for their pipes (see child_main), and
+// /dev/null to park them on in between. A set stays lent until its child has its own table
+// (microseconds); with several sets, a spawn never waits for the one before.
+#define SLOT_SETS 16
+static int reserved[SLOT_SETS][4];
+static int devnull = -1;
+static int low_end = 0;
+static int slots_busy[SLOT_SETS];
+static int slots_released[SLOT_SETS];
+static int slots_pid[SLOT_SETS];
+static int next_set = 0;
 static napi_threadsafe_function on_exit_tsfn = NULL;
 static int live_children = 0;  // touched on the main thread only
 
@@ -345,6 +374,15 @@ static napi_value init(napi_env env, napi_callback_info info) {
   close(probe);
   epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) return throw_errno(env, errno, "epoll_create1");
+  devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0) return throw_errno(env, errno, "open /dev/null");
+  for (int set = 0; set < SLOT_SETS; set++) {
+    for (int i = 0; i < 4; i++) {
+      reserved[set][i] = fcntl(devnull, F_DUPFD_CLOEXEC, 3);
+      if (reserved[set][i] < 0) return throw_errno(env, errno, "fcntl");
+      if (reserved[set][i] >= low_end) low_end = reserved[set][i] + 1;
+    }
+  }
   napi_create_string_utf8(env, "supctl-reaper", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit,
                                       &on_exit_tsfn) != napi_ok) {
@@ -400,6 +438,37 @@ static void close_pair(int pair[2]) {
   if (pair[0] >= 0) close(pair[0]);
   if (pair[1] >= 0) close(pair[1]);
   pair[0] = pair[1] = -1;
+}
+
+// Points a set of slots at /dev/null again, dropping our extra references to the pipes of the
+// child it was lent to (else its stdout would not reach EOF when it exits).
+static void park_set(int set) {
+  for (int i = 0; i < 4; i++) dup3(devnull, reserved[set][i], O_CLOEXEC);
+}
+
+// Takes a set back once its child has its own descriptor table: at once, nearly always; a
+// child killed before that by someone else's SIGKILL does not keep us waiting.
+static void reclaim_set(int set) {
+  if (!slots_busy[set]) return;
+  while (!__atomic_load_n(&slots_released[set], __ATOMIC_ACQUIRE)) {
+    struct timespec tick = {0, 1000000};
+    syscall(SYS_futex, &slots_released[set], FUTEX_WAIT, 0, &tick);
+    siginfo_t info;
+    info.si_pid = 0;
+    if (__atomic_load_n(&slots_released[set], __ATOMIC_ACQUIRE)) break;
+    int rc = waitid(P_PID, (id_t)slots_pid[set], &info, WEXITED | WNOHANG | WNOWAIT);
+    if (rc == -1 || info.si_pid == slots_pid[set]) break;  // gone (or already reaped)
+  }
+  park_set(set);
+  slots_busy[set] = 0;
+}
+
+// release(): takes back every lent set (JavaScript calls it at the end of a turn of spawns).
+static napi_value release(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  for (int set = 0; set < SLOT_SETS; set++) reclaim_set(set);
+  return NULL;
 }
 
 // spawn(file, argv, envp, cwd | null, umask, uid, gid, groups | null, redirectStderr, pipeSize)
@@ -473,22 +542,39 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     fcntl(out[0], F_SETPIPE_SZ, pipe_size);  // best effort: the default still works
     if (!redirect) fcntl(err[0], F_SETPIPE_SZ, pipe_size);
   }
-  r->fds[0] = in[0];
-  r->fds[1] = out[1];
-  r->fds[2] = redirect ? out[1] : err[1];
-  r->status_fd = status[1];
+  int set = next_set;
+  next_set = (next_set + 1) % SLOT_SETS;
+  reclaim_set(set);
+  int child_ends[4] = {in[0], out[1], redirect ? out[1] : err[1], status[1]};
+  for (int i = 0; i < 4; i++) {
+    if (dup3(child_ends[i], reserved[set][i], O_CLOEXEC) == -1) {
+      throw_errno(env, errno, "dup3");
+      park_set(set);
+      goto out;
+    }
+  }
+  r->fds[0] = reserved[set][0];
+  r->fds[1] = reserved[set][1];
+  r->fds[2] = reserved[set][2];
+  r->status_fd = reserved[set][3];
+  r->low_end = low_end;
+  r->released = &slots_released[set];
+  slots_released[set] = 0;
 
   // No signal handler may run in the child while it shares our memory.
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  int pid = clone(child_main, r->stack + CHILD_STACK_SIZE, CLONE_VM | SIGCHLD, r);
+  int pid = clone(child_main, r->stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_FILES | SIGCHLD, r);
   int clone_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (pid == -1) {
+    park_set(set);
     throw_errno(env, clone_errno, "clone");
     goto out;
   }
+  slots_busy[set] = 1;
+  slots_pid[set] = pid;
   close(status[1]);
   status[1] = -1;
   // From here the record belongs to the reaper, which frees it when the status pipe closes.
@@ -540,6 +626,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
       {"init", NULL, init, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, spawn, NULL, NULL, NULL, napi_default, NULL},
+      {"release", NULL, release, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

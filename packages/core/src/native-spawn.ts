@@ -24,6 +24,8 @@ type ExitCallback = (pid: number, code: number | null, signal: number, coreDumpe
 
 interface Binding {
   init(onExit: ExitCallback): void;
+  /** Takes back the descriptor slots the last spawn lent its child (see spawn.c). */
+  release(): void;
   spawn(
     file: string,
     argv: readonly string[],
@@ -120,6 +122,7 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
 
 const live = new Map<number, NativeChild>();
 let binding: Binding | null | undefined;
+let releaseScheduled = false;
 
 function onExit(pid: number, code: number | null, signal: number, coreDumped: boolean): void {
   const child = live.get(pid);
@@ -179,5 +182,12 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
   }
   const child = new NativeChild(...fds);
   live.set(child.pid, child);
+  if (!releaseScheduled) {
+    releaseScheduled = true;
+    setImmediate(() => {
+      releaseScheduled = false;
+      native.release();
+    });
+  }
   return child;
 }

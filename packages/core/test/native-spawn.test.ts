@@ -132,6 +132,28 @@ describe.skipIf(!native)('native spawn helper', () => {
     },
   );
 
+  test('200 short-lived children: every output line arrives, and no descriptor is left open after', async () => {
+    const before = readdirSync('/proc/self/fd').length;
+    {
+      const configs = Array.from({ length: 200 }, (_, i) =>
+        makeProcessConfig({
+          name: `q${i}`,
+          command: `sh -c 'echo line-${i}'`,
+          startSecs: 0,
+          autorestart: false,
+        }),
+      );
+      await using h = await startHarness(configs);
+      for (let i = 0; i < 200; i++) await h.waitForState(`q${i}`, 'EXITED');
+      for (let i = 0; i < 200; i++) {
+        const path = h.supervisor.getProcess(`q${i}`).stdout.path!;
+        await waitFor(() => readFileSync(path, 'utf8') === `line-${i}\n`, { timeoutMs: 5000 });
+      }
+    }
+    // Pipes, pidfds and log files are closed once the supervisor is disposed.
+    await waitFor(() => readdirSync('/proc/self/fd').length <= before, { timeoutMs: 5000 });
+  });
+
   test('the fixture runs under the helper too (environment, directory, umask)', async () => {
     await using h = await startHarness([
       makeProcessConfig({
