@@ -63,6 +63,18 @@ describe.runIf(run)('installed from tarballs', () => {
     });
   });
 
+  test.runIf(existsSync(join(ROOT, `packages/core/native/${process.platform}-${process.arch}/spawn.node`)))(
+    "@supctl/core's native spawn helper ships in the tarball and loads from it",
+    () => {
+      const script = `import { spawnerKind } from '@supctl/core'; console.log(spawnerKind());`;
+      const kind = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(kind.trim()).toBe('native');
+    },
+  );
+
   test('the supctl bin runs: check on the bundled example', () => {
     const out = execFileSync(
       join(dir, 'node_modules/.bin/supctl'),

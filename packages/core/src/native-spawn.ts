@@ -191,3 +191,12 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
   }
   return child;
 }
+
+/**
+ * Which spawner this process uses: `native` (the Linux helper) or `child_process`.
+ * @example
+ * spawnerKind(); // 'native' on Linux where the helper is built
+ */
+export function spawnerKind(): 'native' | 'child_process' {
+  return nativeSpawner() === null ? 'child_process' : 'native';
+}
