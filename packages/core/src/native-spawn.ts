@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { closeSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { constants } from 'node:os';
@@ -54,12 +54,41 @@ export class NativeChild extends EventEmitter {
 
   readonly #sinks: [OutputSink | null, OutputSink | null] = [null, null];
 
+  readonly #outputFds: [number, number];
+
   constructor(pid: number, stdin: number, stdout: number, stderr: number) {
     super();
     this.pid = pid;
     this.#stdinFd = stdin;
+    this.#outputFds = [stdout, stderr];
     this.stdout = this.#reader(stdout, 0);
     this.stderr = stderr < 0 ? null : this.#reader(stderr, 1);
+  }
+
+  /**
+   * Reads what the child left in its pipes, now: supervisord handles output before it reaps,
+   * so everything a child wrote is in its log before anyone sees it exit. (The pipes are
+   * non-blocking; the event loop would read the same bytes a moment later.) Bounded, in case a
+   * grandchild keeps writing.
+   */
+  drain(): void {
+    const streams = [this.stdout, this.stderr] as const;
+    for (const index of [0, 1] as const) {
+      const stream = streams[index];
+      if (stream === null || stream.destroyed) continue;
+      const buffer = (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE));
+      for (let budget = 4 * READ_BUFFER_SIZE; budget > 0; ) {
+        let bytes: number;
+        try {
+          bytes = readSync(this.#outputFds[index], buffer, 0, buffer.length, null);
+        } catch {
+          break; // EAGAIN: nothing more for now
+        }
+        if (bytes === 0) break; // EOF: the stream sees it too
+        budget -= bytes;
+        this.#sinks[index]?.(buffer.subarray(0, bytes));
+      }
+    }
   }
 
   /**
@@ -128,6 +157,7 @@ function onExit(pid: number, code: number | null, signal: number, coreDumped: bo
   const child = live.get(pid);
   if (child === undefined) return;
   live.delete(pid);
+  child.drain();
   child.emit('exit', code, signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null), coreDumped);
 }
 

@@ -3,7 +3,7 @@
 // supervisord's behaviour when a step fails inside the child. Skipped, by name, where the
 // helper is not built.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureCommand, makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
@@ -152,6 +152,33 @@ describe.skipIf(!native)('native spawn helper', () => {
     }
     // Pipes, pidfds and log files are closed once the supervisor is disposed.
     await waitFor(() => readdirSync('/proc/self/fd').length <= before, { timeoutMs: 5000 });
+  });
+
+  test('everything a child wrote is in its log when its exit is seen, as supervisord reads before it reaps', async () => {
+    const sizes: number[] = [];
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'w',
+        command: `sh -c 'head -c 300000 /dev/zero; exit 3'`,
+        startSecs: 0,
+        autorestart: false,
+        autostart: false,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('w');
+    h.supervisor.subscribe((event) => {
+      if (event.type === 'PROCESS_STATE_EXITED') sizes.push(statSync(p.stdout.path!).size);
+    });
+    for (let round = 1; round <= 10; round++) {
+      await p.start();
+      // Hold the event loop until the child is gone (reaped by the helper's thread), so that its
+      // exit and its unread output are both waiting when the loop runs again.
+      const pid = p.info().pid;
+      const deadline = Date.now() + 5000;
+      while (existsSync(`/proc/${pid}`) && Date.now() < deadline) {}
+      await h.waitForState('w', 'EXITED', round);
+    }
+    expect(sizes).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 300000));
   });
 
   test('the fixture runs under the helper too (environment, directory, umask)', async () => {
