@@ -1,11 +1,12 @@
 // @supctl/core's optional spawn helper for Linux: a child per call of spawn(), started the way
-// posix_spawn starts one (clone with CLONE_VM|CLONE_VFORK, so the cost does not grow with the
-// daemon's memory as fork's does), with real pipes for stdin/stdout/stderr (libuv gives
+// posix_spawn starts one (clone with CLONE_VM, so the cost does not grow with the daemon's
+// memory as fork's does, and without waiting for the exec), with real pipes for stdin/stdout/stderr (libuv gives
 // children socketpairs, which cost a writer several times more per small write), in its own
 // process group, with umask, supplementary groups, gid, uid and directory applied in the child.
 // Exits are reaped by one thread that waits on a pidfd per child and hands (pid, code, signal,
-// core dumped) to JavaScript through a thread-safe function. Nothing here allocates or locks
-// in the child: it only makes system calls and then execs or _exits.
+// core dumped) to JavaScript through a thread-safe function. Nothing here allocates, locks or
+// calls libc in the child: it only makes raw system calls and then execs or exits. (The build
+// links with -z now, so not even a lazy PLT binding can run in the child.)
 //
 // JavaScript side: src/native-spawn.ts. Built by scripts/build-native.mjs; when it is absent
 // or cannot load, @supctl/core spawns with node:child_process instead.
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <linux/futex.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -76,14 +78,18 @@ static inline long raw_syscall(long n, long a, long b, long c, long d) {
 #endif
 
 // errno names as supervisord prints them (Python's errno.errorcode), for the child's last words.
-static const char *const ERRNO_NAMES[] = {
-    [EPERM] = "EPERM",     [ENOENT] = "ENOENT",   [ESRCH] = "ESRCH",         [EINTR] = "EINTR",
-    [EIO] = "EIO",         [ENXIO] = "ENXIO",     [E2BIG] = "E2BIG",         [ENOEXEC] = "ENOEXEC",
-    [EBADF] = "EBADF",     [EAGAIN] = "EAGAIN",   [ENOMEM] = "ENOMEM",       [EACCES] = "EACCES",
-    [EFAULT] = "EFAULT",   [EBUSY] = "EBUSY",     [ENOTDIR] = "ENOTDIR",     [EISDIR] = "EISDIR",
-    [EINVAL] = "EINVAL",   [ENFILE] = "ENFILE",   [EMFILE] = "EMFILE",       [ETXTBSY] = "ETXTBSY",
-    [ELOOP] = "ELOOP",     [ENAMETOOLONG] = "ENAMETOOLONG", [ELIBBAD] = "ELIBBAD",
+struct name {
+  const char *text;
+  long length;
 };
+#define NAME(e) [e] = {#e, sizeof #e - 1}
+static const struct name ERRNO_NAMES[] = {
+    NAME(EPERM),   NAME(ENOENT),  NAME(ESRCH),  NAME(EINTR),  NAME(EIO),     NAME(ENXIO),
+    NAME(E2BIG),   NAME(ENOEXEC), NAME(EBADF),  NAME(EAGAIN), NAME(ENOMEM),  NAME(EACCES),
+    NAME(EFAULT),  NAME(EBUSY),   NAME(ENOTDIR), NAME(EISDIR), NAME(EINVAL), NAME(ENFILE),
+    NAME(EMFILE),  NAME(ETXTBSY), NAME(ELOOP),  NAME(ENAMETOOLONG), NAME(ELIBBAD),
+};
+static const struct name UNKNOWN_ERRNO = {"EUNKNOWN", 8};
 
 struct spawn_record {
   char *file;
@@ -91,6 +97,9 @@ struct spawn_record {
   char **envp;
   char *cwd;
   char *argv0;  // for the failure message
+  long argv0_length;
+  long cwd_length;
+  int changes_credentials;  // uid or gid set: the kernel marks our shared mm non-dumpable
   int umask;    // -1: keep
   int uid;      // -1: keep
   int gid;      // -1: keep
@@ -103,28 +112,31 @@ struct spawn_record {
   char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 };
 
-static size_t child_strlen(const char *s) {
-  size_t n = 0;
-  while (s[n] != '\0') n++;
-  return n;
-}
-
-static void child_say(const char *s) { raw_syscall(SYS_write, 2, (long)s, (long)child_strlen(s), 0); }
+// Lengths are known beforehand: a strlen loop here could be compiled into a call to libc.
+static void child_say(const char *text, long length) { raw_syscall(SYS_write, 2, (long)text, length, 0); }
+#define CHILD_SAY(literal) child_say(literal, sizeof literal - 1)
 
 // Writes supervisord's words for a failed step to stderr (the process log) and exits 127.
-static void child_fail(struct spawn_record *r, const char *what, const char *subject, long error) {
+static void child_fail(struct spawn_record *r, const struct name *what, const char *subject, long subject_length,
+                       long error) {
   long e = -error;
-  const char *name = e > 0 && e < (long)(sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]) && ERRNO_NAMES[e] ? ERRNO_NAMES[e] : "EUNKNOWN";
-  child_say("supervisor: couldn't ");
-  child_say(what);
-  child_say(subject);
-  child_say(": ");
-  child_say(name);
-  child_say("\nsupervisor: child process was not spawned\n");
+  const struct name *name = &UNKNOWN_ERRNO;
+  if (e > 0 && e < (long)(sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]) && ERRNO_NAMES[e].text != NULL) {
+    name = &ERRNO_NAMES[e];
+  }
+  CHILD_SAY("supervisor: couldn't ");
+  child_say(what->text, what->length);
+  child_say(subject, subject_length);
+  CHILD_SAY(": ");
+  child_say(name->text, name->length);
+  CHILD_SAY("\nsupervisor: child process was not spawned\n");
   int code = (int)e;
   raw_syscall(SYS_write, r->status_fd, (long)&code, sizeof code, 0);
   for (;;) raw_syscall(SYS_exit, 127, 0, 0, 0);
 }
+
+#define STEP(text) (&(const struct name){text, sizeof text - 1})
+#define FAIL(r, step, rc) child_fail(r, STEP(step), "", 0, rc)
 
 struct kernel_sigaction {
   unsigned long handler;
@@ -153,27 +165,27 @@ static int child_main(void *arg) {
     for (;;) raw_syscall(SYS_exit, 127, 0, 0, 0);  // still sharing: touch nothing
   }
   for (int target = 0; target < 3; target++) {
-    if ((rc = raw_syscall(SYS_dup3, r->fds[target], target, 0, 0)) < 0) child_fail(r, "dup", "", rc);
+    if ((rc = raw_syscall(SYS_dup3, r->fds[target], target, 0, 0)) < 0) FAIL(r, "dup", rc);
   }
   if (r->status_fd != 3) {
-    if ((rc = raw_syscall(SYS_dup3, r->status_fd, 3, O_CLOEXEC, 0)) < 0) child_fail(r, "dup", "", rc);
+    if ((rc = raw_syscall(SYS_dup3, r->status_fd, 3, O_CLOEXEC, 0)) < 0) FAIL(r, "dup", rc);
     r->status_fd = 3;
   }
   // Like supervisord, which closes every descriptor above 2 in the child (the status pipe closes
   // at exec).
   raw_syscall(SYS_close_range, 4, ~0U, 0, 0);
-  if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) child_fail(r, "setpgid", "", rc);
+  if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) FAIL(r, "setpgid", rc);
   if (r->umask >= 0) raw_syscall(SYS_umask, r->umask, 0, 0, 0);
   if (r->ngroups >= 0 && (rc = raw_syscall(SYS_setgroups, r->ngroups, (long)r->groups, 0, 0)) < 0) {
-    child_fail(r, "setgroups", "", rc);
+    FAIL(r, "setgroups", rc);
   }
-  if (r->gid >= 0 && (rc = raw_syscall(SYS_setgid, r->gid, 0, 0, 0)) < 0) child_fail(r, "setgid", "", rc);
-  if (r->uid >= 0 && (rc = raw_syscall(SYS_setuid, r->uid, 0, 0, 0)) < 0) child_fail(r, "setuid", "", rc);
+  if (r->gid >= 0 && (rc = raw_syscall(SYS_setgid, r->gid, 0, 0, 0)) < 0) FAIL(r, "setgid", rc);
+  if (r->uid >= 0 && (rc = raw_syscall(SYS_setuid, r->uid, 0, 0, 0)) < 0) FAIL(r, "setuid", rc);
   if (r->cwd != NULL && (rc = raw_syscall(SYS_chdir, (long)r->cwd, 0, 0, 0)) < 0) {
-    child_fail(r, "chdir to ", r->cwd, rc);
+    child_fail(r, STEP("chdir to "), r->cwd, r->cwd_length, rc);
   }
   rc = raw_syscall(SYS_execve, (long)r->file, (long)r->argv, (long)r->envp, 0);
-  child_fail(r, "exec ", r->argv0, rc);
+  child_fail(r, STEP("exec "), r->argv0, r->argv0_length, rc);
   return 127;
 }
 
@@ -185,11 +197,12 @@ static int child_main(void *arg) {
 struct watch {
   int fd;
   int pid;                        // 0 for a status pipe
+  uint32_t id;                    // the spawn's id (pids can be reused)
   struct spawn_record *record;    // NULL for a pidfd
 };
 
 struct exit_message {
-  int pid;
+  uint32_t id;
   int code;    // -1 when killed by a signal
   int signal;  // 0 when it exited
   int core;
@@ -209,6 +222,26 @@ static int slots_pid[SLOT_SETS];
 static int next_set = 0;
 static napi_threadsafe_function on_exit_tsfn = NULL;
 static int live_children = 0;  // touched on the main thread only
+static uint32_t last_spawn_id = 0;  // main thread only
+
+// A child that changes uid or gid shares our mm until it execs, and the kernel marks that mm
+// non-dumpable when its credentials change: put supd's own flag back once no such child is
+// left before its exec.
+static pthread_mutex_t dumpable_lock = PTHREAD_MUTEX_INITIALIZER;
+static int credential_children = 0;
+static int dumpable_before = 1;
+
+static void credentials_child_started(void) {
+  pthread_mutex_lock(&dumpable_lock);
+  if (credential_children++ == 0) dumpable_before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+  pthread_mutex_unlock(&dumpable_lock);
+}
+
+static void credentials_child_done(void) {
+  pthread_mutex_lock(&dumpable_lock);
+  if (--credential_children == 0 && dumpable_before >= 0) prctl(PR_SET_DUMPABLE, dumpable_before, 0, 0, 0);
+  pthread_mutex_unlock(&dumpable_lock);
+}
 
 static void free_record(struct spawn_record *r) {
   free(r->file);
@@ -236,7 +269,7 @@ static void unwatch(struct watch *w) {
 static void reap(struct watch *w) {
   struct exit_message *m = malloc(sizeof *m);
   if (m == NULL) abort();
-  m->pid = w->pid;
+  m->id = w->id;
   m->code = -1;
   m->signal = 0;
   m->core = 0;
@@ -288,6 +321,7 @@ static void *reaper_main(void *unused) {
       do got = read(w->fd, buffer, sizeof buffer);
       while (got > 0 || (got < 0 && errno == EINTR));
       if (got == 0 || errno != EAGAIN) {  // EOF: exec'd or dead, off our memory for good
+        if (w->record->changes_credentials) credentials_child_done();
         free_record(w->record);
         unwatch(w);
       }
@@ -295,7 +329,7 @@ static void *reaper_main(void *unused) {
   }
 }
 
-static int watch_fd(int fd, int pid, struct spawn_record *record) {
+static int watch_fd(int fd, int pid, uint32_t id, struct spawn_record *record) {
   struct watch *w = malloc(sizeof *w);
   if (w == NULL) {
     errno = ENOMEM;
@@ -303,6 +337,7 @@ static int watch_fd(int fd, int pid, struct spawn_record *record) {
   }
   w->fd = fd;
   w->pid = pid;
+  w->id = id;
   w->record = record;
   struct epoll_event event = {.events = EPOLLIN, .data.ptr = w};
   if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == -1) {
@@ -321,12 +356,19 @@ static void call_on_exit(napi_env env, napi_value callback, void *context, void 
     if (--live_children == 0) napi_unref_threadsafe_function(env, on_exit_tsfn);
     napi_value undefined, argv[4];
     napi_get_undefined(env, &undefined);
-    napi_create_int32(env, m->pid, &argv[0]);
+    napi_create_uint32(env, m->id, &argv[0]);
     if (m->signal == 0) napi_create_int32(env, m->code, &argv[1]);
     else napi_get_null(env, &argv[1]);
     napi_create_int32(env, m->signal, &argv[2]);
     napi_get_boolean(env, m->core != 0, &argv[3]);
-    napi_call_function(env, undefined, callback, 4, argv, NULL);
+    if (napi_call_function(env, undefined, callback, 4, argv, NULL) == napi_pending_exception) {
+      // An exit listener threw: make it an uncaught exception, as it would be with child_process.
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      free(m);
+      napi_fatal_exception(env, error);
+      return;
+    }
   }
   free(m);
 }
@@ -356,6 +398,53 @@ static napi_value throw_errno(napi_env env, int error, const char *syscall_name)
   return NULL;
 }
 
+// A child like the real ones, that only takes its own descriptor table the way they do. Where a
+// seccomp filter refuses both close_range(CLOSE_RANGE_UNSHARE) and unshare(CLONE_FILES), every
+// child would die before exec: better not to load then, and use node:child_process.
+static volatile int probe_result;
+
+static int probe_main(void *unused) {
+  (void)unused;
+  long rc = raw_syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_UNSHARE, 0);
+  if (rc < 0) rc = raw_syscall(SYS_unshare, CLONE_FILES, 0, 0, 0);
+  probe_result = (int)rc;
+  for (;;) raw_syscall(SYS_exit, 0, 0, 0, 0);
+  return 0;
+}
+
+static int probe_own_table(void) {
+  char *stack = malloc(16 * 1024);
+  if (stack == NULL) return -ENOMEM;
+  probe_result = 1;
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int pid = clone(probe_main, stack + 16 * 1024, CLONE_VM | CLONE_FILES | SIGCHLD, NULL);
+  int clone_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (pid == -1) {
+    free(stack);
+    return -clone_errno;
+  }
+  while (waitpid(pid, NULL, 0) == -1 && errno == EINTR) {
+  }
+  free(stack);
+  return probe_result;
+}
+
+static void close_init_fds(void) {
+  for (int set = 0; set < SLOT_SETS; set++) {
+    for (int i = 0; i < 4; i++) {
+      if (reserved[set][i] >= 0) close(reserved[set][i]);
+      reserved[set][i] = -1;
+    }
+  }
+  if (devnull >= 0) close(devnull);
+  if (epoll_fd >= 0) close(epoll_fd);
+  devnull = epoll_fd = -1;
+  low_end = 0;
+}
+
 // init(onExit): starts the reaper. onExit(pid, code | null, signal, coreDumped).
 static napi_value init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -372,20 +461,34 @@ static napi_value init(napi_env env, napi_callback_info info) {
   int probe = (int)syscall(SYS_pidfd_open, getpid(), 0);
   if (probe < 0) return throw_errno(env, errno, "pidfd_open");
   close(probe);
-  epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd < 0) return throw_errno(env, errno, "epoll_create1");
-  devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull < 0) return throw_errno(env, errno, "open /dev/null");
+  int own_table = probe_own_table();
+  if (own_table < 0) return throw_errno(env, -own_table, "close_range");
   for (int set = 0; set < SLOT_SETS; set++) {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4; i++) reserved[set][i] = -1;
+  }
+  const char *failed = NULL;
+  int error = 0;
+  if ((epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+    failed = "epoll_create1";
+  } else if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+    failed = "open /dev/null";
+  }
+  for (int set = 0; failed == NULL && set < SLOT_SETS; set++) {
+    for (int i = 0; failed == NULL && i < 4; i++) {
       reserved[set][i] = fcntl(devnull, F_DUPFD_CLOEXEC, 3);
-      if (reserved[set][i] < 0) return throw_errno(env, errno, "fcntl");
-      if (reserved[set][i] >= low_end) low_end = reserved[set][i] + 1;
+      if (reserved[set][i] < 0) failed = "fcntl";
+      else if (reserved[set][i] >= low_end) low_end = reserved[set][i] + 1;
     }
+  }
+  if (failed != NULL) {
+    error = errno;
+    close_init_fds();
+    return throw_errno(env, error, failed);
   }
   napi_create_string_utf8(env, "supctl-reaper", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit,
                                       &on_exit_tsfn) != napi_ok) {
+    close_init_fds();
     napi_throw_error(env, NULL, "spawn helper: cannot create the exit callback");
     return NULL;
   }
@@ -396,7 +499,12 @@ static napi_value init(napi_env env, napi_callback_info info) {
   pthread_t thread;
   int rc = pthread_create(&thread, NULL, reaper_main, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (rc != 0) return throw_errno(env, rc, "pthread_create");
+  if (rc != 0) {
+    napi_release_threadsafe_function(on_exit_tsfn, napi_tsfn_abort);
+    on_exit_tsfn = NULL;
+    close_init_fds();
+    return throw_errno(env, rc, "pthread_create");
+  }
   pthread_detach(thread);
   return NULL;
 }
@@ -450,7 +558,9 @@ static void park_set(int set) {
 // child killed before that by someone else's SIGKILL does not keep us waiting.
 static void reclaim_set(int set) {
   if (!slots_busy[set]) return;
-  while (!__atomic_load_n(&slots_released[set], __ATOMIC_ACQUIRE)) {
+  // A child stopped (SIGSTOP) before it took its own table would hold us forever: after 100 ms,
+  // park the slots anyway (such a child, once continued, runs with /dev/null for stdio).
+  for (int waited = 0; waited < 100 && !__atomic_load_n(&slots_released[set], __ATOMIC_ACQUIRE); waited++) {
     struct timespec tick = {0, 1000000};
     syscall(SYS_futex, &slots_released[set], FUTEX_WAIT, 0, &tick);
     siginfo_t info;
@@ -503,12 +613,15 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     goto out;
   }
   r->argv0 = strdup(r->argv[0]);
+  r->argv0_length = r->argv0 == NULL ? 0 : (long)strlen(r->argv0);
   napi_valuetype type;
   CHECK(napi_typeof(env, argv[3], &type));
   r->cwd = type == napi_string ? get_string(env, argv[3]) : NULL;
+  r->cwd_length = r->cwd == NULL ? 0 : (long)strlen(r->cwd);
   r->umask = get_int(env, argv[4], -1);
   r->uid = get_int(env, argv[5], -1);
   r->gid = get_int(env, argv[6], -1);
+  r->changes_credentials = r->uid >= 0 || r->gid >= 0;
   r->ngroups = -1;
   bool is_array = false;
   napi_is_array(env, argv[7], &is_array);
@@ -519,7 +632,12 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     for (uint32_t i = 0; i < n; i++) {
       napi_value item;
       napi_get_element(env, argv[7], i, &item);
-      r->groups[i] = (gid_t)get_int(env, item, 0);
+      int gid = get_int(env, item, -1);
+      if (gid < 0) {
+        napi_throw_type_error(env, NULL, "spawn(): groups must be gids");
+        goto out;
+      }
+      r->groups[i] = (gid_t)gid;
     }
     r->ngroups = (int)n;
   }
@@ -565,10 +683,12 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
+  if (r->changes_credentials) credentials_child_started();
   int pid = clone(child_main, r->stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_FILES | SIGCHLD, r);
   int clone_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (pid == -1) {
+    if (r->changes_credentials) credentials_child_done();
     park_set(set);
     throw_errno(env, clone_errno, "clone");
     goto out;
@@ -578,19 +698,21 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   close(status[1]);
   status[1] = -1;
   // From here the record belongs to the reaper, which frees it when the status pipe closes.
-  if (watch_fd(status[0], 0, r) == -1) {
+  if (watch_fd(status[0], 0, 0, r) == -1) {
     // Cannot know when the child is off our memory: it must not go on.
     int e = errno;
     kill(pid, SIGKILL);
     while (waitpid(pid, NULL, 0) == -1 && errno == EINTR) {
     }
+    if (r->changes_credentials) credentials_child_done();
     throw_errno(env, e, "epoll_ctl");
     goto out;
   }
   status[0] = -1;
   r = NULL;
   int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd < 0 || watch_fd(pidfd, pid, NULL) == -1) {
+  uint32_t id = ++last_spawn_id;
+  if (pidfd < 0 || watch_fd(pidfd, pid, id, NULL) == -1) {
     int e = errno;
     if (pidfd >= 0) close(pidfd);
     kill(pid, SIGKILL);
@@ -601,14 +723,14 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   }
   if (live_children++ == 0) napi_ref_threadsafe_function(env, on_exit_tsfn);
 
-  napi_value values[4];
-  int fds[4] = {pid, in[1], out[0], redirect ? -1 : err[0]};
+  napi_value values[5];
+  int fds[5] = {pid, in[1], out[0], redirect ? -1 : err[0], (int)id};
   close(in[0]);
   close(out[1]);
   if (!redirect) close(err[1]);
   in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;  // now the caller's
-  napi_create_array_with_length(env, 4, &result);
-  for (uint32_t i = 0; i < 4; i++) {
+  napi_create_array_with_length(env, 5, &result);
+  for (uint32_t i = 0; i < 5; i++) {
     napi_create_int32(env, fds[i], &values[i]);
     napi_set_element(env, result, i, values[i]);
   }

@@ -3,7 +3,7 @@
 // compiler, or anywhere else, it says so and exits 0: @supctl/core then spawns with
 // node:child_process, which works everywhere, only slower.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ const include = headers();
 if (include === null) skip('no Node-API headers');
 const cc = process.env.CC ?? 'cc';
 mkdirSync(outDir, { recursive: true });
+rmSync(output, { force: true }); // never ship a stale helper when this build fails
 try {
   execFileSync(
     cc,

@@ -20,7 +20,7 @@ export interface NativeSpawnRequest {
   readonly redirectStderr: boolean;
 }
 
-type ExitCallback = (pid: number, code: number | null, signal: number, coreDumped: boolean) => void;
+type ExitCallback = (id: number, code: number | null, signal: number, coreDumped: boolean) => void;
 
 interface Binding {
   init(onExit: ExitCallback): void;
@@ -37,7 +37,7 @@ interface Binding {
     groups: readonly number[] | null,
     redirectStderr: boolean,
     pipeSize: number,
-  ): [pid: number, stdin: number, stdout: number, stderr: number];
+  ): [pid: number, stdin: number, stdout: number, stderr: number, id: number];
 }
 
 /**
@@ -142,21 +142,24 @@ const READ_BUFFER_SIZE = 256 * 1024;
 let readBuffer: Buffer | undefined;
 
 // A pipe this size lets a child writing small lines run on while supd is busy elsewhere
-// (Linux's default is 64 KiB); a refusal (over the per-user pipe budget) keeps the default.
-const PIPE_SIZE = 1024 * 1024;
+// (Linux's default is 64 KiB). Only as root: other users have a budget of pipe memory
+// (pipe-user-pages-soft, 64 MiB) which 1 MiB pipes would use up after about 32 children, and
+// past it every new pipe of theirs shrinks to 8 KiB.
+const PIPE_SIZE = process.geteuid?.() === 0 ? 1024 * 1024 : 0;
 
 const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
   Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
 
+// Live children by spawn id (a pid can be reused between its reaping and our hearing of it).
 const live = new Map<number, NativeChild>();
 let binding: Binding | null | undefined;
 let releaseScheduled = false;
 
-function onExit(pid: number, code: number | null, signal: number, coreDumped: boolean): void {
-  const child = live.get(pid);
+function onExit(id: number, code: number | null, signal: number, coreDumped: boolean): void {
+  const child = live.get(id);
   if (child === undefined) return;
-  live.delete(pid);
+  live.delete(id);
   child.drain();
   child.emit('exit', code, signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null), coreDumped);
 }
@@ -190,7 +193,25 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
   for (const [key, value] of Object.entries(request.env)) {
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
-  let fds: [number, number, number, number];
+  // C strings end at NUL: refuse what would be cut short, as child_process does.
+  for (const text of [request.file, request.cwd ?? '', ...request.argv, ...envp]) {
+    if (text.includes('\0')) {
+      throw Object.assign(new Error(`spawn: a NUL byte in ${JSON.stringify(text)}`), {
+        errno: 22,
+        code: 'EINVAL',
+      });
+    }
+  }
+  // The helper lends each child a few descriptor slots until it has its own table; they are
+  // taken back at the end of this turn of the event loop.
+  if (!releaseScheduled) {
+    releaseScheduled = true;
+    setImmediate(() => {
+      releaseScheduled = false;
+      native.release();
+    });
+  }
+  let fds: [number, number, number, number, number];
   try {
     fds = native.spawn(
       request.file,
@@ -210,15 +231,9 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
     if (code !== undefined) Object.assign(error as object, { code });
     throw error;
   }
-  const child = new NativeChild(...fds);
-  live.set(child.pid, child);
-  if (!releaseScheduled) {
-    releaseScheduled = true;
-    setImmediate(() => {
-      releaseScheduled = false;
-      native.release();
-    });
-  }
+  const [pid, stdin, stdout, stderr, id] = fds;
+  const child = new NativeChild(pid, stdin, stdout, stderr);
+  live.set(id, child);
   return child;
 }
 

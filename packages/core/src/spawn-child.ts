@@ -87,6 +87,13 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
     const text = `couldn't chdir to ${config.directory}: ENOENT`;
     throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
   }
+  // A NUL cannot reach execve (C strings end there); Python refuses it with a ValueError in the
+  // forked child, which then exits 127: make it the same "not spawned" failure here.
+  const strings = [resolved.file, config.directory ?? '', ...resolved.argv, ...Object.entries(env).flat()];
+  if (strings.some((text) => text.includes('\0'))) {
+    const text = `couldn't exec ${resolved.argv[0]}: embedded null byte`;
+    throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
+  }
   const native = nativeSpawner();
   if (native !== null) {
     return nativeSpawn(native, {

@@ -11,6 +11,7 @@ import { EventListenerPool } from './event-pool.ts';
 import { createWatchStream, matchesProcess, type WatchItem, type WatchOptions } from './event-stream.ts';
 import { type MainLogger, SILENT_LOGGER } from './main-log.ts';
 import type { ManagedProcess, ProcessContext } from './managed-process.ts';
+import { nativeSpawner } from './native-spawn.ts';
 import { compare, ProcessGroup } from './process-group.ts';
 import { RestartThrottle } from './restart-throttle.ts';
 import { startTicks } from './ticks.ts';
@@ -67,6 +68,9 @@ export class Supervisor implements AsyncDisposable {
   #stopTicks: (() => void) | null = null;
 
   constructor(config: Config, options: SupervisorOptions = {}) {
+    // Load the spawn helper before any log file is open: its reserved descriptors then sit low,
+    // and each child copies only the descriptors below them (see native/spawn.c).
+    nativeSpawner();
     this.#config = config;
     this.#ctx = {
       logger: options.logger ?? SILENT_LOGGER,

@@ -105,3 +105,11 @@ test('an unknown user is a spawn error', async () => {
   await h.waitForState('u', 'FATAL');
   expect(h.supervisor.getProcess('u').info().spawnerr).toBe("couldn't find user no-such-user-x");
 });
+
+test('a NUL in the environment is a spawn error, not a crash', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'nul', command: 'true', environment: { X: 'a\0b' }, startRetries: 0 }),
+  ]);
+  await h.waitForState('nul', 'FATAL');
+  expect(h.supervisor.getProcess('nul').info().spawnerr).toBe("couldn't exec true: embedded null byte");
+});
