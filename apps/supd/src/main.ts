@@ -7,6 +7,7 @@ import { load } from '@supctl/config';
 import { createSupdHttp } from './http-wiring.ts';
 import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
 import { runSupd, StartupError, type SupdIO } from './run.ts';
+import { tuneV8ForRunning } from './v8-tuning.ts';
 import { supdVersion } from './version.ts';
 
 const READY_FD_ENV = 'SUPD_DAEMON_READY_FD';
@@ -103,6 +104,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       io,
       daemonChild,
       http: createSupdHttp,
+      onStarted: tuneV8ForRunning,
     });
   } catch (e) {
     if (e instanceof UsageError || e instanceof StartupError) {

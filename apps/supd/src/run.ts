@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly daemonChild?: { ready(): void };
   /** Builds the handler of HTTP connections on the listeners (XML-RPC, web UI) from the API. */
   readonly http?: (daemon: HttpDaemon) => HttpHandler;
+  /** Called once, when the programs of the first config have been started. */
+  readonly onStarted?: () => void;
 }
 
 /** What the HTTP layer gets from the daemon: the API, the main log's path, the main log. */
@@ -187,6 +189,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
   let wrotePidfile = false;
   let servers: { close(): Promise<void> } | null = null;
   let first = true;
+  let started = false;
   try {
     for (;;) {
       const s = config.supervisord;
@@ -238,6 +241,10 @@ export async function runSupd(options: RunOptions): Promise<number> {
       }
       await supervisor.start();
       state = 'RUNNING';
+      if (!started) {
+        started = true;
+        options.onStarted?.();
+      }
       // Signal handlers do not keep Node's event loop alive; a daemon with nothing to run must.
       const keepAlive = setInterval(() => {}, 2 ** 30);
       if (requests.length === 0) await new Promise<void>((r) => (wake = r));
