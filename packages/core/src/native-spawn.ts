@@ -76,7 +76,7 @@ export class NativeChild extends EventEmitter {
     for (const index of [0, 1] as const) {
       const stream = streams[index];
       if (stream === null || stream.destroyed) continue;
-      const buffer = (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE));
+      const buffer = sharedReadBuffer();
       for (let budget = 4 * READ_BUFFER_SIZE; budget > 0; ) {
         let bytes: number;
         try {
@@ -108,7 +108,7 @@ export class NativeChild extends EventEmitter {
       readable: true,
       writable: false,
       onread: {
-        buffer: () => (readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE)),
+        buffer: sharedReadBuffer,
         callback: (bytes: number, buffer: Uint8Array) => {
           this.#sinks[index]?.(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
           return true;
@@ -140,6 +140,11 @@ export type OutputSink = (chunk: Buffer) => void;
 
 const READ_BUFFER_SIZE = 256 * 1024;
 let readBuffer: Buffer | undefined;
+
+function sharedReadBuffer(): Buffer {
+  readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  return readBuffer;
+}
 
 // A pipe this size lets a child writing small lines run on while supd is busy elsewhere
 // (Linux's default is 64 KiB). Only as root: other users have a budget of pipe memory
