@@ -582,7 +582,7 @@ static napi_value release(napi_env env, napi_callback_info info) {
 }
 
 // spawn(file, argv, envp, cwd | null, umask, uid, gid, groups | null, redirectStderr, pipeSize)
-//   → [pid, stdinWriteFd, stdoutReadFd, stderrReadFd | -1]
+//   → [pid, stdinWriteFd, stdoutReadFd, stderrReadFd | -1, spawnId, stdoutPipeBytes]
 // Returns once the child exists, before it has exec'd: like supervisord's fork, a failure in the
 // child (chdir, setuid, exec) shows as supervisord's words on its stderr and exit status 127.
 // Throws an Error with errno and syscall when a pipe, the clone or its pidfd cannot be had.
@@ -723,14 +723,15 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   }
   if (live_children++ == 0) napi_ref_threadsafe_function(env, on_exit_tsfn);
 
-  napi_value values[5];
-  int fds[5] = {pid, in[1], out[0], redirect ? -1 : err[0], (int)id};
+  napi_value values[6];
+  int stdout_pipe_size = fcntl(out[0], F_GETPIPE_SZ);
+  int fds[6] = {pid, in[1], out[0], redirect ? -1 : err[0], (int)id, stdout_pipe_size < 0 ? 0 : stdout_pipe_size};
   close(in[0]);
   close(out[1]);
   if (!redirect) close(err[1]);
   in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;  // now the caller's
-  napi_create_array_with_length(env, 5, &result);
-  for (uint32_t i = 0; i < 5; i++) {
+  napi_create_array_with_length(env, 6, &result);
+  for (uint32_t i = 0; i < 6; i++) {
     napi_create_int32(env, fds[i], &values[i]);
     napi_set_element(env, result, i, values[i]);
   }
