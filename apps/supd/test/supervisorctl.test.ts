@@ -35,9 +35,11 @@ autostart=false
 command=%(here)s/notexec.sh
 autostart=false
 [program:quick]
+; startsecs well above any reaping delay: a supervisord slowed by a loaded machine reaps the exit
+; late, calls the process RUNNING and restarts it (a second quick-out), which supd does not.
 command=sh -c "echo quick-out; exit 1"
 autostart=false
-startsecs=1
+startsecs=10
 startretries=0
 [program:talker]
 command=sh -c "echo out1; echo err1 >&2; exec sleep 300"
