@@ -26,7 +26,8 @@ function hasCompiler(): boolean {
 const nobody = lookupUser('nobody');
 const ready = process.getuid?.() === 0 && nobody !== undefined && existsSync(DIST) && hasCompiler();
 
-const ROOTIFY = `#include <unistd.h>
+const ROOTIFY = `#define _GNU_SOURCE
+#include <unistd.h>
 int main(void) {
   if (setresuid(0, 0, 0) != 0) return 2;
   for (;;) pause();
