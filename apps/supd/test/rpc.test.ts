@@ -146,7 +146,16 @@ describe.runIf(runE2e)('supd native API', () => {
     ]);
     expect(await client.call('supervisor.startProcessGroup', 'web', true)).toHaveLength(2);
     expect(await client.call('supervisor.startProcessGroup', 'web', true)).toEqual([]);
+    const catPid = ((await client.call('supervisor.getProcessInfo', 'cat')) as { pid: number }).pid;
     expect(await client.call('supervisor.signalProcess', 'cat', 'HUP')).toBe(true);
+    // HUP ends cat, and autorestart starts a new one: write to that one, not the dying one.
+    await waitFor(async () => {
+      const info = (await client.call('supervisor.getProcessInfo', 'cat')) as {
+        pid: number;
+        statename: string;
+      };
+      return info.statename === 'RUNNING' && info.pid !== catPid;
+    });
 
     // Logs: read, tail, stdin.
     await waitFor(
