@@ -1,23 +1,13 @@
 // An in-memory process table that behaves like supd's API for the dashboard: processes change state
 // when started or stopped, emit PROCESS_STATE_* events, and keep byte-addressed logs that can be
 // tailed and followed.
+import { PROCESS_STATES } from '@supctl/events';
 import type { LogChunk, ProcessInfo, StreamItem } from '@supctl/rpc';
 import { createPushStream, Fault, matchesSubscribeFilter } from '@supctl/rpc';
 import type { DashboardApi } from '../../src/dashboard/types.ts';
 
 type StateName = ProcessInfo['statename'];
 type SupervisorEvent = StreamItem<'supctl.subscribe'>;
-
-const CODES = {
-  STOPPED: 0,
-  STARTING: 10,
-  RUNNING: 20,
-  BACKOFF: 30,
-  STOPPING: 40,
-  EXITED: 100,
-  FATAL: 200,
-  UNKNOWN: 1000,
-} as const satisfies Record<StateName, number>;
 
 export interface FakeProcessSpec {
   readonly name: string;
@@ -122,7 +112,7 @@ export function createFakeSupervisor(
     start: p.start,
     stop: p.stop,
     now: seconds(),
-    state: CODES[p.state],
+    state: PROCESS_STATES[p.state],
     statename: p.state,
     spawnerr: '',
     exitstatus: 0,

@@ -1,15 +1,5 @@
+import { PROCESS_STATES } from '@supctl/events';
 import type { ProcessInfo } from '@supctl/rpc';
-
-const CODES = {
-  STOPPED: 0,
-  STARTING: 10,
-  RUNNING: 20,
-  BACKOFF: 30,
-  STOPPING: 40,
-  EXITED: 100,
-  FATAL: 200,
-  UNKNOWN: 1000,
-};
 
 /** A ProcessInfo with defaults: a RUNNING `cat`, up for 65 s. */
 export function info(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
@@ -20,7 +10,7 @@ export function info(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
     start: 1_800_000_000 - 65,
     stop: 0,
     now: 1_800_000_000,
-    state: CODES[statename] as ProcessInfo['state'],
+    state: PROCESS_STATES[statename],
     statename,
     spawnerr: '',
     exitstatus: 0,
