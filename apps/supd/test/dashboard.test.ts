@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '@supctl/rpc';
 import { hasChromium, launchChromium, makeTempDir } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { runE2e, startSupd, waitForLog } from './helpers.ts';
+import { BASE_CONF, runE2e, startSupd, waitForLog } from './helpers.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const WAIT = { timeout: 15_000 };
@@ -29,13 +29,7 @@ describe.runIf(runE2e && hasChromium)('supd’s web dashboard in headless Chromi
     const port = await freePort();
     await writeFile(
       join(dir.path, 'sd.conf'),
-      `[supervisord]
-logfile=%(here)s/sd.log
-pidfile=%(here)s/sd.pid
-childlogdir=%(here)s
-[unix_http_server]
-file=%(here)s/s.sock
-[inet_http_server]
+      `${BASE_CONF}[inet_http_server]
 port=127.0.0.1:${port}
 [program:echo]
 command=cat

@@ -7,6 +7,13 @@ import { afterAll } from 'vitest';
 export const BIN = resolve(import.meta.dirname, '../bin/supd.js');
 export const built = existsSync(resolve(import.meta.dirname, '../dist/main.js'));
 /** e2e suites run the built bin: skipped (by name) when not built, never skipped in CI. */
+/**
+ * How every e2e config starts: the main log, pidfile and AUTO child logs in the config's folder,
+ * and the unix socket `s.sock` there (`%(here)s`). Sections follow it.
+ */
+export const BASE_CONF =
+  '[supervisord]\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\nchildlogdir=%(here)s\n[unix_http_server]\nfile=%(here)s/s.sock\n';
+
 export const runE2e = built || process.env.CI === 'true';
 
 export interface Supd extends AsyncDisposable {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { connect } from '@supctl/rpc';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { runE2e, startSupd, waitForLog } from './helpers.ts';
+import { BASE_CONF, runE2e, startSupd, waitForLog } from './helpers.ts';
 
 const LISTENER = resolve(import.meta.dirname, '../../../packages/core/test/fixtures/childutils-listener.py');
 const python =
@@ -33,13 +33,7 @@ describe.runIf(runE2e && python)('a Supervisor event listener under supd', () =>
     const failOut = join(dir.path, 'fail.jsonl');
     writeFileSync(
       join(dir.path, 'sd.conf'),
-      `[supervisord]
-logfile=%(here)s/sd.log
-pidfile=%(here)s/sd.pid
-childlogdir=%(here)s
-[unix_http_server]
-file=%(here)s/s.sock
-[eventlistener:watch]
+      `${BASE_CONF}[eventlistener:watch]
 command=/usr/bin/python3 ${LISTENER} ${out}
 events=PROCESS_STATE,TICK_5
 buffer_size=100

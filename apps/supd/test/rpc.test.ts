@@ -7,19 +7,13 @@ import { join } from 'node:path';
 import { connect, Fault } from '@supctl/rpc';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { BIN, readLog, runE2e, startSupd, waitForLog } from './helpers.ts';
+import { BASE_CONF, BIN, readLog, runE2e, startSupd, waitForLog } from './helpers.ts';
 
 function writeConfig(dir: string, extra = '', programs = ''): string {
   const file = join(dir, 'sd.conf');
   writeFileSync(
     file,
-    `[supervisord]
-logfile=%(here)s/sd.log
-pidfile=%(here)s/sd.pid
-childlogdir=%(here)s
-[unix_http_server]
-file=%(here)s/s.sock
-${extra}
+    `${BASE_CONF}${extra}
 [program:cat]
 command=cat
 startsecs=0

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { runE2e, startSupd, waitForLog } from './helpers.ts';
+import { BASE_CONF, runE2e, startSupd, waitForLog } from './helpers.ts';
 
 const hasCtl = spawnSync('supervisorctl', ['-h'], { stdio: 'ignore' }).status === 0;
 
@@ -15,7 +15,7 @@ describe.runIf(runE2e && hasCtl)('supervisorctl fg against supd', () => {
     const conf = join(dir.path, 'sd.conf');
     writeFileSync(
       conf,
-      `[supervisord]\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\nchildlogdir=%(here)s\n[unix_http_server]\nfile=%(here)s/s.sock\n[supervisorctl]\nserverurl=unix://%(here)s/s.sock\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[program:cat]\ncommand=cat\nstartsecs=0\n[program:stopped]\ncommand=cat\nautostart=false\n`,
+      `${BASE_CONF}[supervisorctl]\nserverurl=unix://%(here)s/s.sock\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[program:cat]\ncommand=cat\nstartsecs=0\n[program:stopped]\ncommand=cat\nautostart=false\n`,
     );
     await using _supd = startSupd(['-n', '-s', '-c', conf], dir.path);
     await waitForLog(join(dir.path, 'sd.log'), /success: cat entered RUNNING state/);

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, type TempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { BIN, runE2e } from './helpers.ts';
+import { BASE_CONF, BIN, runE2e } from './helpers.ts';
 
 const SUPERVISORCTL = '/usr/bin/supervisorctl';
 const SUPERVISORD = '/usr/bin/supervisord';
@@ -64,13 +64,7 @@ function writeConfig(dir: string, extra = ''): string {
   const file = join(dir, 'sd.conf');
   writeFileSync(
     file,
-    `[supervisord]
-logfile=%(here)s/sd.log
-pidfile=%(here)s/sd.pid
-childlogdir=%(here)s
-[unix_http_server]
-file=%(here)s/s.sock
-[supervisorctl]
+    `${BASE_CONF}[supervisorctl]
 serverurl=unix://%(here)s/s.sock
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
