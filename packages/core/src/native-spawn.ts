@@ -219,15 +219,6 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
   for (const [key, value] of Object.entries(request.env)) {
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
-  // C strings end at NUL: refuse what would be cut short, as child_process does.
-  for (const text of [request.file, request.cwd ?? '', ...request.argv, ...envp]) {
-    if (text.includes('\0')) {
-      throw Object.assign(new Error(`spawn: a NUL byte in ${JSON.stringify(text)}`), {
-        errno: 22,
-        code: 'EINVAL',
-      });
-    }
-  }
   // The helper lends each child a few descriptor slots until it has its own table; they are
   // taken back at the end of this turn of the event loop.
   if (!releaseScheduled) {

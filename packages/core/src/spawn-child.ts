@@ -89,8 +89,7 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
   }
   // A NUL cannot reach execve (C strings end there); Python refuses it with a ValueError in the
   // forked child, which then exits 127: make it the same "not spawned" failure here.
-  const strings = [resolved.file, config.directory ?? '', ...resolved.argv, ...Object.entries(env).flat()];
-  if (strings.some((text) => text.includes('\0'))) {
+  if (hasNul([resolved.file, config.directory ?? '', ...resolved.argv]) || envHasNul(env)) {
     const text = `couldn't exec ${resolved.argv[0]}: embedded null byte`;
     throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
   }
@@ -157,6 +156,15 @@ export function spawnErrorText(error: NodeJS.ErrnoException, config: ProcessConf
     default:
       return `unknown error making dispatchers for '${config.name}': ${error.code ?? error.message}`;
   }
+}
+
+function hasNul(texts: readonly string[]): boolean {
+  return texts.some((text) => text.includes('\0'));
+}
+
+function envHasNul(env: Readonly<Record<string, string>>): boolean {
+  for (const key in env) if (key.includes('\0') || env[key]!.includes('\0')) return true;
+  return false;
 }
 
 function isDirectory(path: string): boolean {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureCommand, makeTempDir, waitFor } from '@supctl/test-utils';
+import { makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { nativeSpawner } from '../src/native-spawn.ts';
 import { lookupUser } from '../src/users.ts';
@@ -179,23 +179,5 @@ describe.skipIf(!native)('native spawn helper', () => {
       await h.waitForState('w', 'EXITED', round);
     }
     expect(sizes).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 300000));
-  });
-
-  test('the fixture runs under the helper too (environment, directory, umask)', async () => {
-    await using h = await startHarness([
-      makeProcessConfig({
-        name: 'env',
-        command: fixtureCommand('print-env', 'FOO'),
-        startSecs: 0,
-        autorestart: false,
-        directory: '/tmp',
-        umask: 0o027,
-        environment: { FOO: 'bar' },
-      }),
-    ]);
-    await h.waitForState('env', 'EXITED');
-    expect(readFileSync(h.supervisor.getProcess('env').stdout.path!, 'utf8')).toBe(
-      'FOO=bar\nCWD=/tmp\nUMASK=027\n',
-    );
   });
 });
