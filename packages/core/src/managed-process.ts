@@ -14,7 +14,7 @@ import { describeExit, describeProcess } from './describe.ts';
 import { SupervisorError } from './errors.ts';
 import type { MainLogger } from './main-log.ts';
 import { OutputChannel } from './output-channel.ts';
-import { CommandError, resolveCommand } from './resolve-command.ts';
+import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
 import type { RestartThrottle } from './restart-throttle.ts';
 import {
   closeStdin,
@@ -171,15 +171,16 @@ export class ManagedProcess {
    * ABNORMAL_TERMINATION.
    */
   async start(options: WaitOptions = {}): Promise<void> {
+    let resolved: ResolvedCommand;
     try {
-      resolveCommand(this.config.command, this.config.environment.PATH ?? this.#ctx.env.PATH);
+      resolved = resolveCommand(this.config.command, this.config.environment.PATH ?? this.#ctx.env.PATH);
     } catch (error) {
       if (error instanceof CommandError) throw new SupervisorError(error.code, error.message);
       throw error;
     }
     if (isRunningState(this.#state)) throw new SupervisorError('ALREADY_STARTED', this.name);
     if (this.#state === 'UNKNOWN') throw new SupervisorError('FAILED', `${this.name} is in an unknown state`);
-    this.spawn();
+    this.#spawn(resolved);
     if (this.#spawnerr) throw new SupervisorError('SPAWN_ERROR', this.name);
     if (options.wait === false) return;
     await this.#waitUntil(() => {
@@ -264,6 +265,11 @@ export class ManagedProcess {
 
   /** Spawns a child now (autostart, autorestart, backoff retry, start); spawn errors → BACKOFF. */
   spawn(): void {
+    this.#spawn();
+  }
+
+  // `resolved`: the command as start() already found it (else it is looked up again).
+  #spawn(resolved?: ResolvedCommand): void {
     if (this.#pid !== 0) {
       this.#ctx.logger.log('warn', `process '${this.name}' already running`);
       return;
@@ -282,6 +288,7 @@ export class ManagedProcess {
         groupName: this.group,
         baseEnv: this.#ctx.env,
         serverUrl: this.#ctx.serverUrl,
+        resolved,
       });
     } catch (error) {
       if (error instanceof SpawnError) {

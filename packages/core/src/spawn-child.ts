@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
 import { NativeChild, nativeSpawn, nativeSpawner, type OutputSink } from './native-spawn.ts';
-import { CommandError, resolveCommand } from './resolve-command.ts';
+import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
 import { lookupUser, supplementaryGroups } from './users.ts';
 
 /**
@@ -26,6 +26,8 @@ export interface SpawnChildOptions {
   readonly groupName: string;
   readonly baseEnv: NodeJS.ProcessEnv;
   readonly serverUrl: string | null;
+  /** The command, when the caller has just resolved it (with the same PATH). */
+  readonly resolved?: ResolvedCommand | undefined;
 }
 
 /**
@@ -59,9 +61,9 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
     groupName: options.groupName,
     serverUrl: options.serverUrl,
   });
-  let resolved: ReturnType<typeof resolveCommand>;
+  let resolved: ResolvedCommand;
   try {
-    resolved = resolveCommand(config.command, env.PATH);
+    resolved = options.resolved ?? resolveCommand(config.command, env.PATH);
   } catch (error) {
     if (error instanceof CommandError) throw new SpawnError(error.message);
     throw error;
