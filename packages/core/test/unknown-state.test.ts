@@ -1,7 +1,8 @@
 // RUNNING → UNKNOWN: a kill() that fails with an OS error other than ESRCH (spec 5.3). Root can
-// signal anything, so the engine runs here as `nobody`, in a child Node process, and supervises
-// a program that makes itself fully root (setuid-root, then setresuid(0, 0, 0)): stopping it
-// then fails with EPERM. Needs root, a C compiler and the built dist of this package; skipped
+// signal anything, so the engine runs here in a child Node process that loads everything as root
+// and then becomes `nobody` (the checkout may sit in a folder only root can read), and
+// supervises a program that makes itself fully root (setuid-root, then setresuid(0, 0, 0)):
+// stopping it then fails with EPERM. Needs root, a C compiler and the built dist of this package; skipped
 // by name otherwise.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ int main(void) {
 `;
 
 // Runs a Supervisor over one program and asks it to stop; prints every state and main-log line.
-const ENGINE = (rootify: string): string => `
+const ENGINE = (rootify: string, uid: number, gid: number): string => `
 import { parse } from ${JSON.stringify(CONFIG_DIST)};
 import { Supervisor } from ${JSON.stringify(DIST)};
 const ini = '[supervisord]\\n[program:rooted]\\ncommand=${rootify}\\nstartsecs=0\\nautorestart=false\\nstdout_logfile=NONE\\nstderr_logfile=NONE\\n';
@@ -43,12 +44,15 @@ const s = new Supervisor(parse(ini, { path: '/tmp/unknown-state.conf', host: fal
   logger: { log: (level, message) => console.log(JSON.stringify({ level, message })) },
 });
 s.subscribe((e) => { if (e.type.startsWith('PROCESS_STATE_')) console.log(JSON.stringify({ state: e.type, pid: e.pid })); });
+const { readFileSync } = await import('node:fs');
+process.setgroups([${gid}]);
+process.setgid(${gid});
+process.setuid(${uid});
 await s.start();
 const p = s.getProcess('rooted');
 await p.waitForState((state) => state === 'RUNNING');
 // Until the program has made itself root, a stop would still work.
 const pid = p.info().pid;
-const { readFileSync } = await import('node:fs');
 const deadline = Date.now() + 5000;
 while (Date.now() < deadline && !/^Uid:\\s+0\\s/m.test(readFileSync('/proc/' + pid + '/status', 'utf8'))) {
   await new Promise((r) => setImmediate(r));
@@ -69,10 +73,8 @@ test.runIf(ready)(
     execFileSync('cc', ['-o', binary, source]);
     chmodSync(binary, 0o4755); // setuid root (we are root)
     const script = join(dir.path, 'engine.mjs');
-    writeFileSync(script, ENGINE(binary));
+    writeFileSync(script, ENGINE(binary, nobody!.uid, nobody!.gid));
     const child = spawn(process.execPath, [script], {
-      uid: nobody!.uid,
-      gid: nobody!.gid,
       cwd: dir.path,
       env: { PATH: process.env.PATH, SUPCTL_SPAWN: process.env.SUPCTL_SPAWN },
     });
@@ -87,6 +89,7 @@ test.runIf(ready)(
     const lines = out
       .trim()
       .split('\n')
+      .filter((line) => line.startsWith('{')) // anything else (a Node error) shows in `out` below
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const final = lines.find((l) => 'final' in l) as { final: string; pid: number } | undefined;
     try {
