@@ -53,6 +53,12 @@ export interface ConnectOptions {
   readonly maxFrameBytes?: number;
   /** Announced to the server (shows in its debug log). @default '@supctl/rpc' */
   readonly clientName?: string;
+  /**
+   * Let the server write list results (`getAllProcessInfo`, …) with msgpackr records, which this
+   * client decodes about three times faster. Turn it off to see the plain MessagePack a client in
+   * another language gets. The values are the same either way. @default true
+   */
+  readonly records?: boolean;
   /** Told about every state change, with the error that caused it. */
   readonly onStateChange?: (state: ClientState, error?: Error) => void;
 }
@@ -65,6 +71,8 @@ export interface ServerInfo {
   readonly protocol: number;
   readonly server: string;
   readonly maxFrameBytes: number;
+  /** Whether the server writes list results with msgpackr records on this connection. */
+  readonly records: boolean;
 }
 
 /** Stream options: an AbortSignal that cancels the stream. */
@@ -174,6 +182,7 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
           password: options.password,
           maxFrameBytes,
           heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+          records: options.records ?? true,
         },
       };
       socket.write(Buffer.concat([encodePreamble(), encodeFrame(hello)]));
@@ -245,6 +254,7 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
           protocol: serverVersion,
           server: String(result?.server ?? ''),
           maxFrameBytes: Number(result?.maxFrameBytes ?? 0),
+          records: result?.records === true,
         },
       });
     };

@@ -32,7 +32,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Control methods of the native protocol (never part of the API contract). */
 export const CONTROL = {
-  /** Request, id 0, first frame: `{protocol, client, username?, password?, maxFrameBytes, heartbeatMs}`. */
+  /** Request, id 0, first frame: `{protocol, client, username?, password?, maxFrameBytes, heartbeatMs, records?}`. */
   hello: 'supctl.hello',
   /** Request → `true`; a heartbeat. */
   ping: 'supctl.ping',

@@ -93,6 +93,8 @@ class Connection {
   readonly #decoder: FrameDecoder;
   readonly #inflight = new Map<number, Inflight>();
   #peerMaxFrameBytes = DEFAULT_CLIENT_MAX_FRAME_BYTES;
+  // The peer reads msgpackr records: list results go out as records (see encodeResultFrame).
+  #records = false;
   #lastSeen = Date.now();
   #timer: NodeJS.Timeout | undefined;
   readonly closed: Promise<void>;
@@ -185,6 +187,7 @@ class Connection {
     }
     const peerMax = params.maxFrameBytes;
     if (Number.isSafeInteger(peerMax) && (peerMax as number) > 0) this.#peerMaxFrameBytes = peerMax as number;
+    this.#records = params.records === true;
     const heartbeatMs = params.heartbeatMs;
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -207,6 +210,7 @@ class Connection {
         protocol: PROTOCOL_VERSION,
         server: this.server.serverName,
         maxFrameBytes: this.server.maxFrameBytes,
+        records: this.#records,
       },
     });
     this.server.logger?.debug?.(`rpc: client ${String(params.client ?? 'unknown')} connected`);
@@ -363,7 +367,7 @@ class Connection {
     if (this.#state === 'closed') return;
     let frame: Buffer;
     try {
-      frame = encodeResultFrame(id, result);
+      frame = encodeResultFrame(id, result, this.#records);
     } catch (error) {
       this.#sendError(
         id,

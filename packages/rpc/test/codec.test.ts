@@ -105,6 +105,41 @@ describe('encodeFrame / FrameDecoder', () => {
     expect(out).toEqual(frames);
   });
 
+  test('records: an array result names its keys once and decodes to the same values', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      name: `p${i}`,
+      group: 'workers',
+      pid: 100 + i,
+      description: `pid ${100 + i}, uptime 0:00:05`,
+    }));
+    const plain = encodeResultFrame(7, rows);
+    const records = encodeResultFrame(7, rows, true);
+    expect(records.length).toBeLessThan(plain.length * 0.75);
+    // msgpackr's record definition (ext type 0x72) is in one, not the other.
+    expect(records.includes(Buffer.from([0xd4, 0x72]))).toBe(true);
+    expect(plain.includes(Buffer.from([0xd4, 0x72]))).toBe(false);
+    // Each frame defines its records itself: a fresh decoder reads any one of them alone.
+    encodeResultFrame(8, [{ other: 1 }], true);
+    expect(new FrameDecoder({ maxFrameBytes: 1 << 20 }).push(records)).toEqual([{ id: 7, result: rows }]);
+    // Only lists gain from records; anything else is written plain.
+    const state = { statecode: 1, statename: 'RUNNING' };
+    expect(encodeResultFrame(9, state, true)).toEqual(encodeFrame({ id: 9, result: state }));
+    expect(encodeResultFrame(9, 'text', true)).toEqual(encodeFrame({ id: 9, result: 'text' }));
+  });
+
+  test('a cacheEncoding result keeps both encodings, each what the uncached path writes', () => {
+    const rows = [
+      { name: 'web', pid: 42 },
+      { name: 'db', pid: 43 },
+    ];
+    const result = cacheEncoding(structuredClone(rows));
+    for (const id of [1, 2 ** 40]) {
+      for (const records of [false, true, false]) {
+        expect(encodeResultFrame(id, result, records)).toEqual(encodeResultFrame(id, rows, records));
+      }
+    }
+  });
+
   test('a cacheEncoding result is encoded once, and the frame is what encodeFrame writes', () => {
     const result = cacheEncoding([{ name: 'web', pid: 42, description: 'pid 42, uptime 0:00:05' }]);
     expect(Object.isFrozen(result[0])).toBe(true);

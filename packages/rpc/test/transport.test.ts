@@ -71,6 +71,27 @@ describe('round trips', () => {
     expect(await client.call('system.listMethods')).toHaveLength(41);
   });
 
+  test('list results: msgpackr records to a client that reads them, plain maps to any other', async () => {
+    await using served = await serve();
+    const withRecords = await served.connect();
+    const withoutRecords = await served.connect({ records: false });
+    expect(withRecords.server.records).toBe(true);
+    expect(withoutRecords.server.records).toBe(false);
+    const all = await withoutRecords.call('supervisor.getAllProcessInfo');
+    expect(all.length).toBeGreaterThan(1);
+    expect(await withRecords.call('supervisor.getAllProcessInfo')).toEqual(all);
+    // A peer whose hello does not ask for records (any MessagePack library) gets no ext types.
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(
+      Buffer.concat([hello(), encodeFrame({ id: 1, method: 'supervisor.getAllProcessInfo', params: [] })]),
+    );
+    await waitFor(() => raw.received().length > 8 && framesAfterPreamble(raw.received()).length === 2);
+    expect(raw.received().includes(Buffer.from([0xd4, 0x72]))).toBe(false);
+    const [ack, answer] = framesAfterPreamble(raw.received());
+    expect(ack).toMatchObject({ id: 0, result: { records: false } });
+    expect(answer).toEqual({ id: 1, result: all });
+  });
+
   test('faults come back as Fault with code, name and message', async () => {
     await using served = await serve();
     const client = await served.connect();
