@@ -1,6 +1,7 @@
 // Issue 5's targets, measured against the built supd (and Debian's supervisord in the same run
 // where it is installed): native getState / getAllProcessInfo calls per second with 100 programs,
 // RSS with 100 and 1,000 programs, and idle CPU.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type RpcClient } from '@supctl/rpc';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
@@ -23,6 +24,32 @@ async function idleCpuPercent(pid: number, seconds: number): Promise<number> {
   const before = cpuTicks(pid);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   return ((cpuTicks(pid) - before) / HZ / seconds) * 100;
+}
+
+// What Node alone takes for the same job: a unix-socket listener and 100 `sleep` children with
+// their output piped, under supd's V8 settings. The floor under supd's RSS on this machine.
+const NODE_FLOOR = `
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+for (const flag of ['--semi-space-growth-factor=1', '--no-opt', '--no-sparkplug']) setFlagsFromString(flag);
+const server = createServer().listen(process.argv[1] + '/floor.sock');
+const children = Array.from({ length: 100 }, () => spawn('sleep', ['3600'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+for (const child of children) for (const pipe of [child.stdout, child.stderr]) pipe.on('data', () => {});
+process.once('SIGTERM', () => { for (const child of children) child.kill(); server.close(); });
+setTimeout(() => process.stdout.write('ready'), 1000);
+`;
+
+async function nodeFloorMiB(dir: string): Promise<number> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', NODE_FLOOR, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  const rss = rssMiB(child.pid!);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return rss;
 }
 
 const figures: string[] = [];
@@ -48,6 +75,9 @@ beforeAll(async () => {
     );
     await stopDaemon(sd);
   }
+  figures.push(
+    `node alone, a unix listener and 100 piped sleeps: ${(await nodeFloorMiB(supd100.dir)).toFixed(1)} MiB`,
+  );
   const big = startDaemon(SUPD, 1000);
   await waitRunning(big);
   figures.push(`supd RSS with 1,000 programs: ${rssMiB(big.child.pid!).toFixed(1)} MiB`);
@@ -55,6 +85,10 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // The calls above compiled the hot paths: what that adds.
+  figures.push(
+    `supd RSS with 100 programs after the call benchmarks: ${rssMiB(supd100.child.pid!).toFixed(1)} MiB`,
+  );
   await client?.close();
   await stopDaemon(supd100);
   for (const f of figures) console.log(`[figure] ${f}`);
