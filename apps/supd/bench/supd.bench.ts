@@ -26,7 +26,7 @@ async function idleCpuPercent(pid: number, seconds: number): Promise<number> {
   return ((cpuTicks(pid) - before) / HZ / seconds) * 100;
 }
 
-// What Node alone takes for the same job: a unix-socket listener and 100 `sleep` children with
+// What Node alone takes for the same job: a unix-socket listener and N `sleep` children with
 // their output piped, under supd's V8 settings. The floor under supd's RSS on this machine.
 const NODE_FLOOR = `
 import { spawn } from 'node:child_process';
@@ -34,14 +34,15 @@ import { createServer } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 for (const flag of ['--semi-space-growth-factor=1', '--no-opt', '--no-sparkplug']) setFlagsFromString(flag);
 const server = createServer().listen(process.argv[1] + '/floor.sock');
-const children = Array.from({ length: 100 }, () => spawn('sleep', ['3600'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+const children = Array.from({ length: Number(process.argv[2]) }, () => spawn('sleep', ['3600'], { stdio: ['ignore', 'pipe', 'pipe'] }));
 for (const child of children) for (const pipe of [child.stdout, child.stderr]) pipe.on('data', () => {});
 process.once('SIGTERM', () => { for (const child of children) child.kill(); server.close(); });
-setTimeout(() => process.stdout.write('ready'), 1000);
+let spawned = 0;
+for (const child of children) child.once('spawn', () => ++spawned === children.length && process.stdout.write('ready'));
 `;
 
-async function nodeFloorMiB(dir: string): Promise<number> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', NODE_FLOOR, dir], {
+async function nodeFloorMiB(dir: string, programs: number): Promise<number> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', NODE_FLOOR, dir, String(programs)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve) => child.stdout.once('data', resolve));
@@ -75,9 +76,10 @@ beforeAll(async () => {
     );
     await stopDaemon(sd);
   }
-  figures.push(
-    `node alone, a unix listener and 100 piped sleeps: ${(await nodeFloorMiB(supd100.dir)).toFixed(1)} MiB`,
-  );
+  for (const programs of [100, 1000]) {
+    const floor = await nodeFloorMiB(supd100.dir, programs);
+    figures.push(`node alone, a unix listener and ${programs} piped sleeps: ${floor.toFixed(1)} MiB`);
+  }
   const big = startDaemon(SUPD, 1000);
   await waitRunning(big);
   figures.push(`supd RSS with 1,000 programs: ${rssMiB(big.child.pid!).toFixed(1)} MiB`);
