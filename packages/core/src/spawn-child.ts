@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { statSync } from 'node:fs';
+import { readSync, statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
@@ -10,7 +10,8 @@ import { lookupUser, supplementaryGroups } from './users.ts';
 
 /**
  * A spawned child, from the native helper or node:child_process: `exit` gives
- * `(code, signal, coreDumped?)`; `error` (child_process only) a spawn the kernel refused.
+ * `(code, signal, coreDumped?)`, once what the child left in its pipes has gone to the sinks of
+ * {@link readOutput}; `error` (child_process only) a spawn the kernel refused.
  * Without the native helper, `redirect_stderr` reads stderr from its own pipe.
  */
 export interface SpawnedChild extends EventEmitter {
@@ -122,6 +123,13 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
       gid,
     });
     child.stdin?.on('error', () => {}); // EPIPE once the child is gone
+    // On a SIGCHLD libuv reaps every child that has exited, also one whose last output came
+    // after the poll that saw the signal: 'exit' can come before that output is read. Read it
+    // first, as the native helper does (drain), so the output is handled before the exit.
+    child.prependListener('exit', () => {
+      readPending(child.stdout);
+      readPending(child.stderr);
+    });
     return child;
   } finally {
     if (previousUmask !== null) process.umask(previousUmask);
@@ -133,8 +141,43 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
  * reads into one shared buffer): a sink copies what it keeps beyond the call.
  */
 export function readOutput(child: SpawnedChild, stream: 'stdout' | 'stderr', sink: OutputSink): void {
-  if (child instanceof NativeChild) child.onOutput(stream, sink);
-  else child[stream]?.on('data', sink);
+  if (child instanceof NativeChild) {
+    child.onOutput(stream, sink);
+    return;
+  }
+  const pipe = child[stream];
+  if (pipe === null) return;
+  pipe.on('data', sink);
+  sinks.set(pipe, sink);
+}
+
+// The sink of each node:child_process output pipe, for the read at exit.
+const sinks = new WeakMap<Readable, OutputSink>();
+let pendingBuffer: Buffer | undefined;
+
+// Hands what is readable on a node:child_process pipe now to its sink, without waiting for EOF
+// (a grandchild may hold the pipe open): libuv's pipes are non-blocking, so a read of an empty
+// pipe fails with EAGAIN. The stream reads on until EOF as before. Bounded, in case a grandchild
+// keeps writing.
+function readPending(pipe: Readable | null): void {
+  if (pipe === null) return;
+  const sink = sinks.get(pipe);
+  const fd = (pipe as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  if (sink === undefined || typeof fd !== 'number' || fd < 0) return;
+  // Chunks the stream holds come first (a flowing stream holds none).
+  while (pipe.readableLength > 0 && pipe.read() !== null) {}
+  pendingBuffer ??= Buffer.allocUnsafe(64 * 1024);
+  for (let budget = 1024 * 1024; budget > 0; ) {
+    let bytes: number;
+    try {
+      bytes = readSync(fd, pendingBuffer, 0, pendingBuffer.length, null);
+    } catch {
+      break; // EAGAIN: nothing more for now
+    }
+    if (bytes === 0) break; // EOF: the stream sees it too
+    budget -= bytes;
+    sink(pendingBuffer.subarray(0, bytes));
+  }
 }
 
 /** Closes our end of the child's stdin (the child has exited). */

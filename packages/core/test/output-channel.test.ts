@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
-import { fixtureCommand, waitFor } from '@supctl/test-utils';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fixtureCommand, makeTempDir, shellQuote, waitFor } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
@@ -173,3 +175,105 @@ test("with the main log at debug, each chunk of output is logged as supervisord'
   expect(h.lines).toContain("debug 'talk' stdout output:\nhello\n");
   expect(h.lines).toContain("debug 'talk' stderr output:\nUndecodable: b'\\xffoops'");
 });
+
+test('what a child writes just before it exits is logged (and its events emitted) before EXITED', async () => {
+  // Each `last*` program waits for a line on stdin, then writes 300 lines (~6 KB) to stdout,
+  // the same to stderr, and exits at once. To make the exit and that output reach us in one
+  // turn of the event loop every time, `kick` prints a line and exits while we hold the loop.
+  // Its output is handled first (libuv handles signals after the other I/O of a poll); in that
+  // callback we start the others and hold the loop until they have exited too: then the
+  // SIGCHLD of `kick` reaps them all, with their output not read yet.
+  const lines = Array.from({ length: 300 }, (_, i) => `a-line-of-output-${i + 1}\n`).join('');
+  const last = `sh -c ${shellQuote(`read go; exec ${fixtureCommand('print-lines', 300, 'a-line-of-output', 'both')}`)}`;
+  const events = { eventsEnabled: true };
+  const common = { command: last, startSecs: 0, autorestart: false } as const;
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'kick', ...common, command: `sh -c 'read go; echo go'`, stdout: events }),
+    makeProcessConfig({ name: 'last', ...common }),
+    makeProcessConfig({ name: 'lastmerged', ...common, redirectStderr: true }),
+    makeProcessConfig({ name: 'lastevents', ...common, stdout: events, stderr: events }),
+  ]);
+  const names = ['last', 'lastmerged', 'lastevents'];
+  for (const name of ['kick', ...names]) await h.waitForState(name, 'RUNNING');
+  const processes = names.map((name) => h.supervisor.getProcess(name));
+  let held = 0;
+  // What each program had logged and emitted when its EXITED event was emitted.
+  const seen = new Map<string, { stdout: string; stderr: string | null; logEvents: string }>();
+  h.supervisor.subscribe((event) => {
+    if (event.type === 'PROCESS_LOG_STDOUT' && event.processName === 'kick' && held === 0) {
+      const pids = processes.map((p) => p.pid);
+      for (const p of processes) p.sendStdin('go\n');
+      held = holdUntilExited(pids) ? 1 : -1;
+    }
+    if (event.type !== 'PROCESS_STATE_EXITED') return;
+    const p = h.supervisor.getProcess(event.processName);
+    const logged = (type: string) =>
+      h.events.flatMap((e) =>
+        e.type === type && 'data' in e && 'processName' in e && e.processName === p.name ? [e.data] : [],
+      );
+    seen.set(p.name, {
+      stdout: readFileSync(p.stdout.path!, 'utf8'),
+      stderr: p.stderr === null ? null : readFileSync(p.stderr.path!, 'utf8'),
+      logEvents: [...logged('PROCESS_LOG_STDOUT'), '|', ...logged('PROCESS_LOG_STDERR')].join(''),
+    });
+  });
+  const kick = h.supervisor.getProcess('kick');
+  const kickPid = kick.pid;
+  kick.sendStdin('go\n');
+  expect(holdUntilExited([kickPid])).toBe(true);
+  for (const name of names) await h.waitForState(name, 'EXITED');
+  expect(held).toBe(1);
+  expect(seen.get('last')).toEqual({ stdout: lines, stderr: lines, logEvents: '|' });
+  // With redirect_stderr the two streams share one pipe (native) or one log (child_process).
+  const merged = seen.get('lastmerged')!;
+  expect(merged.stderr).toBeNull();
+  expect(merged.stdout.split('\n').sort()).toEqual(`${lines}${lines}`.split('\n').sort());
+  expect(seen.get('lastevents')).toEqual({ stdout: lines, stderr: lines, logEvents: `${lines}|${lines}` });
+});
+
+test('a grandchild holding the pipe open delays neither the exit nor the output logged before it', async () => {
+  // The grandchild writes when the test opens a FIFO for it, after the exit.
+  await using fifoDir = makeTempDir();
+  const fifo = join(fifoDir.path, 'go');
+  execFileSync('mkfifo', [fifo]);
+  const script = `{ read go < ${shellQuote(fifo)}; echo grandchild-late; } & echo child-last`;
+  await using h = await startHarness([
+    makeProcessConfig({
+      name: 'parent',
+      command: `sh -c ${shellQuote(script)}`,
+      startSecs: 0,
+      autorestart: false,
+    }),
+  ]);
+  const p = h.supervisor.getProcess('parent');
+  let atExit: string | undefined;
+  h.supervisor.subscribe((event) => {
+    if (event.type === 'PROCESS_STATE_EXITED') atExit = readFileSync(p.stdout.path!, 'utf8');
+  });
+  await h.waitForState('parent', 'EXITED');
+  expect(atExit).toBe('child-last\n');
+  await writeFile(fifo, 'go\n');
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'child-last\ngrandchild-late\n');
+});
+
+// Blocks the event loop until every pid has exited (a zombie not reaped yet, or reaped by the
+// native helper's thread); false after 10 s.
+function holdUntilExited(pids: readonly number[]): boolean {
+  const deadline = performance.now() + 10_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!pids.every(hasExited)) {
+    if (performance.now() > deadline) return false;
+    Atomics.wait(pause, 0, 0, 1);
+  }
+  return true;
+}
+
+function hasExited(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  return stat[stat.lastIndexOf(')') + 2] === 'Z';
+}
