@@ -70,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   delete process.env[READY_FD_ENV];
   delete process.env[CWD_ENV];
   try {
-    const args = parseSupdArgs(argv);
+    const args = parseSupdArgs(argv, cwd);
     if (args.help) {
       io.stdout(usage(argv0));
       process.exitCode = 0;
@@ -98,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           };
     process.exitCode = await runSupd({
       argv0,
+      executable: process.argv[1] ?? argv0,
       args,
       cwd,
       env: process.env,

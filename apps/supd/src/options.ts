@@ -1,15 +1,19 @@
 // supervisord's command line: the same flags, the same meanings, and the command line beats
 // the config file.
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { type Config, convertValue, type SupervisordConfig } from '@supctl/config';
 import { GetoptError, getopt, type OptionSpec } from './getopt.ts';
 
 type Key = keyof SupervisordConfig;
+/** supervisord's checks of paths on its command line: a file whose directory exists, a directory. */
+type PathCheck = 'existingDirPath' | 'existingDirectory';
 
 interface SupdOption extends OptionSpec {
   /** The [supervisord] key the flag overrides, if any. */
   readonly key?: Key;
-  readonly convert?: 'octal' | 'byteSize' | 'integer' | 'logLevel';
+  readonly convert?: 'octal' | 'byteSize' | 'integer' | 'logLevel' | PathCheck;
   /** Flags: the value they set. */
   readonly flagValue?: true;
   readonly help: string;
@@ -55,9 +59,17 @@ export const SUPD_OPTIONS: readonly SupdOption[] = [
     long: 'directory',
     takesValue: true,
     key: 'directory',
+    convert: 'existingDirectory',
     help: 'directory to chdir to when daemonized',
   },
-  { short: 'l', long: 'logfile', takesValue: true, key: 'logfile', help: 'use FILENAME as logfile path' },
+  {
+    short: 'l',
+    long: 'logfile',
+    takesValue: true,
+    key: 'logfile',
+    convert: 'existingDirPath',
+    help: 'use FILENAME as logfile path',
+  },
   {
     short: 'y',
     long: 'logfile_maxbytes',
@@ -87,6 +99,7 @@ export const SUPD_OPTIONS: readonly SupdOption[] = [
     long: 'pidfile',
     takesValue: true,
     key: 'pidfile',
+    convert: 'existingDirPath',
     help: 'write a pid file for the daemon process to FILENAME',
   },
   {
@@ -101,6 +114,7 @@ export const SUPD_OPTIONS: readonly SupdOption[] = [
     long: 'childlogdir',
     takesValue: true,
     key: 'childlogdir',
+    convert: 'existingDirectory',
     help: 'the log directory for child process logs',
   },
   {
@@ -158,7 +172,30 @@ function pyList(items: readonly string[]): string {
   return `[${items.map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')}]`;
 }
 
-export function parseSupdArgs(argv: readonly string[]): SupdArgs {
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+// `~` and `~/…` as the home directory, as supervisord's expanduser.
+function expandHome(value: string): string {
+  return value === '~' || value.startsWith('~/') ? homedir() + value.slice(1) : value;
+}
+
+// What is wrong with a path on the command line, in supervisord's words, or null. Relative paths
+// are relative to `cwd`.
+function pathProblem(check: PathCheck, value: string, cwd: string): string | null {
+  const path = resolve(cwd, expandHome(value));
+  if (check === 'existingDirectory')
+    return isDirectory(path) ? null : `${value} is not an existing directory`;
+  if (!value.includes('/') || isDirectory(dirname(path))) return null;
+  return `The directory named as part of the path ${value} does not exist`;
+}
+
+/**
+ * supd's command line, checked as supervisord checks it (paths against `cwd`, where supd was
+ * started); a mistake is a {@link UsageError} in supervisord's words.
+ */
+export function parseSupdArgs(argv: readonly string[], cwd: string = process.cwd()): SupdArgs {
   let parsed: ReturnType<typeof getopt>;
   try {
     parsed = getopt(argv, SUPD_OPTIONS);
@@ -181,6 +218,12 @@ export function parseSupdArgs(argv: readonly string[]): SupdArgs {
     else if (option.key && value !== undefined) {
       if (!option.convert) {
         overrides[option.key] = value;
+        continue;
+      }
+      if (option.convert === 'existingDirPath' || option.convert === 'existingDirectory') {
+        const problem = pathProblem(option.convert, value, cwd);
+        if (problem !== null) throw new UsageError(`invalid value for ${flag} '${value}': ${problem}`);
+        overrides[option.key] = expandHome(value);
         continue;
       }
       const result = convertValue(option.convert, value);

@@ -27,7 +27,13 @@ export interface SupdIO {
 }
 
 export interface RunOptions {
+  /** The name supd was started as, for messages (`For help, use supd -h`). */
   readonly argv0: string;
+  /**
+   * The path of the program that runs, for the config search (as supervisord's `sys.argv[0]`:
+   * `/usr/local/bin/supd` looks in `/usr/local/etc`). @default argv0
+   */
+  readonly executable?: string;
   readonly args: SupdArgs;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
@@ -71,10 +77,11 @@ function describeConfigError(e: ConfigError): string {
 }
 
 function readConfig(options: RunOptions): Config {
-  const file = options.args.configFile ?? findConfigFile(options.argv0, { cwd: options.cwd });
+  const file =
+    options.args.configFile ?? findConfigFile(options.executable ?? options.argv0, { cwd: options.cwd });
   if (file === undefined) {
     throw new UsageError(
-      `No config file found at default paths (${defaultConfigPaths(options.argv0, options.cwd).join(', ')}); use the -c option to specify a config file at a different path`,
+      `No config file found at default paths (${defaultConfigPaths(options.executable ?? options.argv0, options.cwd).join(', ')}); use the -c option to specify a config file at a different path`,
     );
   }
   let config: Config;

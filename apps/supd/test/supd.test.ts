@@ -182,6 +182,23 @@ describe.runIf(runE2e)('supd command line: supervisord’s messages and exit cod
       ['-m', '089', '-c', 'x'],
       "Error: invalid value for -m '089': 089 can not be converted to an octal type\nFor help, use supd -h\n",
     ],
+    // Paths are checked before the config is read, as supervisord checks them.
+    [
+      ['-c', 'x', '-l', '/nonexistent/x.log'],
+      "Error: invalid value for -l '/nonexistent/x.log': The directory named as part of the path /nonexistent/x.log does not exist\nFor help, use supd -h\n",
+    ],
+    [
+      ['-c', 'x', '--pidfile=nonexistent/x.pid'],
+      "Error: invalid value for --pidfile 'nonexistent/x.pid': The directory named as part of the path nonexistent/x.pid does not exist\nFor help, use supd -h\n",
+    ],
+    [
+      ['-c', 'x', '-q', '/nonexistent'],
+      "Error: invalid value for -q '/nonexistent': /nonexistent is not an existing directory\nFor help, use supd -h\n",
+    ],
+    [
+      ['-c', 'x', '-d', '~/nonexistent'],
+      "Error: invalid value for -d '~/nonexistent': ~/nonexistent is not an existing directory\nFor help, use supd -h\n",
+    ],
   ])('%j', (args, stderr) => {
     const r = run(args);
     expect([r.status, r.stderr]).toEqual([2, stderr]);
@@ -193,6 +210,19 @@ describe.runIf(runE2e)('supd command line: supervisord’s messages and exit cod
       stdout: expect.stringContaining('-c/--configuration ARG'),
     });
     expect(run(['--vers'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
+  test('without -c, ./supervisord.conf is found (not one in the parent directory)', async () => {
+    await using dir = makeTempDir();
+    mkdirSync(join(dir.path, 'here'));
+    const conf = (startsecs: string) => `[supervisord]\n[program:a]\ncommand=x\nstartsecs=${startsecs}\n`;
+    writeFileSync(join(dir.path, 'supervisord.conf'), conf('parent'));
+    writeFileSync(join(dir.path, 'here', 'supervisord.conf'), conf('here'));
+    const r = run(['-n'], join(dir.path, 'here'));
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      "Error: supervisord.conf:4 [program:a] startsecs: invalid value 'here' (expected an integer)\nFor help, use supd -h\n",
+    ]);
   });
 
   test('a config error: every problem with file:line, exit 2, nothing started', async () => {
