@@ -200,8 +200,13 @@ export class ManagedProcess {
     if (!isRunningState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
     this.#requestStop();
     if (options.wait === false) return;
-    // supervisord's stopProcess logs this while it waits, at most every 2 s.
-    const waiting = setInterval(() => this.#ctx.logger.log('info', `waiting for ${this.name} to stop`), 2000);
+    // supervisord's stopProcess logs this while it waits: at once (the child is not reaped yet),
+    // then every 2 s.
+    const report = () => {
+      if (this.#state === 'STOPPING') this.#ctx.logger.log('info', `waiting for ${this.name} to stop`);
+    };
+    report();
+    const waiting = setInterval(report, 2000);
     try {
       await this.#waitUntil(() => isStoppedState(this.#state));
     } finally {

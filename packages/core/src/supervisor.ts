@@ -281,7 +281,8 @@ export class Supervisor implements AsyncDisposable {
   /**
    * Stops everything as supervisord's shutdown does: groups in reverse priority, one at a time;
    * STARTING/RUNNING processes are stopped and BACKOFF ones given up; the next group is touched
-   * only once every process of this one is stopped. Logs `waiting for … to die` every 3 s.
+   * only once every process of this one is stopped. While any process of any group is not
+   * stopped, logs `waiting for … to die` (names in priority order) at once, then every 3 s.
    */
   shutdown(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -303,18 +304,25 @@ export class Supervisor implements AsyncDisposable {
     this.#state = 'SHUTDOWN';
     this.#stopTicks?.();
     if (wasRunning) this.#emit({ type: 'SUPERVISOR_STATE_CHANGE_STOPPING' });
-    for (const group of [...this.groups].reverse()) {
-      for (const p of group.processes) p.stopForShutdown();
-      if (group.isStopped()) continue;
-      const report = setInterval(() => {
-        const alive = group.processes.filter((p) => !isStoppedState(p.state)).map((p) => p.name);
-        this.#ctx.logger.log('info', `waiting for ${alive.join(', ')} to die`);
-      }, 3000);
-      try {
+    const groups = this.groups;
+    const report = () => {
+      const alive = groups.flatMap((g) => g.processes.filter((p) => !isStoppedState(p.state)));
+      if (alive.length)
+        this.#ctx.logger.log('info', `waiting for ${alive.map((p) => p.name).join(', ')} to die`);
+    };
+    let reporting: NodeJS.Timeout | undefined;
+    try {
+      for (const group of [...groups].reverse()) {
+        for (const p of group.processes) p.stopForShutdown();
+        if (group.isStopped()) continue;
+        if (reporting === undefined) {
+          report();
+          reporting = setInterval(report, 3000);
+        }
         await Promise.all(group.processes.map((p) => p.waitForState(isStoppedState)));
-      } finally {
-        clearInterval(report);
       }
+    } finally {
+      clearInterval(reporting);
     }
   }
 

@@ -371,7 +371,7 @@ describe('stop and signal', () => {
     expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
   });
 
-  test('a stop that waits logs "waiting for <p> to stop" every 2 s, as supervisord does', async () => {
+  test('a stop that waits logs "waiting for <p> to stop" at once and every 2 s, as supervisord does', async () => {
     await using h = await startHarness([
       makeProcessConfig({
         name: 'slowstop',
@@ -383,8 +383,20 @@ describe('stop and signal', () => {
     const p = h.supervisor.getProcess('slowstop');
     await waitFor(() => readFile(p.stdout.path).includes('READY'));
     await p.stop();
-    expect(h.lines.filter((l) => l === 'info waiting for slowstop to stop').length).toBeGreaterThanOrEqual(1);
+    // At 0 and 2 s; SIGKILL at 2.5 s.
+    expect(h.lines.filter((l) => l === 'info waiting for slowstop to stop')).toHaveLength(2);
     expect(h.lines.at(-1)).toBe('warn stopped: slowstop (terminated by SIGKILL)');
+  });
+
+  test('a quick stop logs "waiting for <p> to stop" once, before the child is reaped', async () => {
+    await using h = await startHarness([sleeper('quick')]);
+    const p = h.supervisor.getProcess('quick');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    await p.stop();
+    expect(h.lines.slice(-2)).toEqual([
+      'info waiting for quick to stop',
+      'warn stopped: quick (terminated by SIGTERM)',
+    ]);
   });
 
   test('signal sends any signal without a state change', async () => {
