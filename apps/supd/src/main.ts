@@ -46,9 +46,15 @@ function daemonize(argv: readonly string[], cwd: string): Promise<number> {
       if (answered) return;
       answered = true;
       child.unref();
-      (child.stderr as unknown as { destroy(): void }).destroy();
-      (ready as unknown as { destroy(): void }).destroy();
-      resolveExit(0);
+      // What the daemon said before it was ready (`Unlinking stale socket …`) still reaches the
+      // terminal, as supervisord's does. It wrote that before the ready byte; a stderr chunk that
+      // came in the same turn of the event loop is handled by the time setImmediate runs.
+      setImmediate(() => {
+        process.stderr.write(errors);
+        (child.stderr as unknown as { destroy(): void }).destroy();
+        (ready as unknown as { destroy(): void }).destroy();
+        resolveExit(0);
+      });
     });
     child.on('exit', (code) => {
       if (answered) return;

@@ -71,6 +71,25 @@ describe.runIf(runE2e)('supd', () => {
     expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
   });
 
+  test('daemon mode: a stale socket file is replaced, and said so on the terminal', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, SLEEPER, '[unix_http_server]\nfile=%(here)s/s.sock\n');
+    writeFileSync(join(dir.path, 's.sock'), ''); // left behind: nothing answers on it
+    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
+      cwd: dir.path,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
+    try {
+      expect([r.status, r.stderr]).toEqual([0, `Unlinking stale socket ${join(dir.path, 's.sock')}\n`]);
+      expect(statSync(join(dir.path, 's.sock')).isSocket()).toBe(true);
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+  });
+
   test('daemon mode applies umask and directory to supd and so to its children', async () => {
     await using dir = makeTempDir();
     mkdirSync(join(dir.path, 'work'));
