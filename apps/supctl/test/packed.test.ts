@@ -1,13 +1,21 @@
 // Each package works from its packed tarball alone: `exports`, types and bins as a user gets
 // them from the registry (installed offline from the tarballs, nothing from the workspace).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const PACKAGES = ['packages/config', 'packages/events', 'packages/core', 'apps/supctl'];
+const PACKAGES = [
+  'packages/config',
+  'packages/events',
+  'packages/core',
+  'packages/rpc',
+  'packages/http',
+  'apps/supd',
+  'apps/supctl',
+];
 const built = PACKAGES.every((pkg) => existsSync(join(ROOT, pkg, 'dist/index.js')));
 // `pnpm test` builds first; a bare `vitest run` without a build skips (CI never does: it fails).
 const run = built || process.env.CI === 'true';
@@ -37,6 +45,11 @@ beforeAll(() => {
     const { name, version } = JSON.parse(readFileSync(join(ROOT, pkg, 'package.json'), 'utf8'));
     return `./${name.replace('@', '').replace('/', '-')}-${version}.tgz`;
   });
+  // Offline, the one registry dependency comes from the copy pnpm installed here (packed as the
+  // registry's tarball is; its optional native accelerator is left out, as on a platform without one).
+  const msgpackr = resolve(ROOT, 'packages/rpc/node_modules/msgpackr');
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, msgpackr], { encoding: 'utf8' });
+  tarballs.push(`./${packed.trim().split('\n').at(-1)}`);
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
     cwd: dir,
     stdio: 'pipe',
@@ -50,6 +63,9 @@ describe.runIf(run)('installed from tarballs', () => {
     ['@supctl/config', ['parse', 'load', 'analyzeConfig', 'ConfigError', 'formatProgramSection']],
     ['@supctl/events', ['PROCESS_STATES', 'formatEventPayload', 'ListenerOutputParser']],
     ['@supctl/core', ['Supervisor']],
+    ['@supctl/rpc', ['connect', 'createRpcServer', 'Fault', 'cacheEncoding']],
+    ['@supctl/http', ['serveConnection', 'mountDashboard']],
+    ['supd', ['main', 'runSupd']],
   ])('%s exports what its README shows, with types', (name, exports) => {
     const script = `import * as m from '${name}'; console.log(JSON.stringify(Object.keys(m)));`;
     const keys = JSON.parse(
@@ -74,6 +90,38 @@ describe.runIf(run)('installed from tarballs', () => {
       expect(kind.trim()).toBe('native');
     },
   );
+
+  test('the supd bin runs its programs, and the rpc client talks to it', async () => {
+    writeFileSync(
+      join(dir, 'supd.conf'),
+      '[supervisord]\nlogfile=%(here)s/supd.log\npidfile=%(here)s/supd.pid\n[unix_http_server]\nfile=%(here)s/supd.sock\n[program:sleeper]\ncommand=sleep 300\nstartsecs=0\n',
+    );
+    const supd = spawn(join(dir, 'node_modules/.bin/supd'), ['-n', '-s', '-c', 'supd.conf'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => supd.once('exit', resolve));
+    try {
+      // The installed client, polling until supd listens and its program is RUNNING.
+      const script = `import { connect } from '@supctl/rpc';
+        for (const deadline = Date.now() + 20000; ; await new Promise((r) => setTimeout(r, 50))) {
+          try {
+            const client = await connect('unix://${join(dir, 'supd.sock')}');
+            const [info] = await client.call('supervisor.getAllProcessInfo');
+            await client.close();
+            if (info.statename === 'RUNNING') { console.log(info.name, info.statename); break; }
+          } catch (error) { if (Date.now() > deadline) throw error; }
+        }`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(out).toBe('sleeper RUNNING\n');
+    } finally {
+      supd.kill('SIGTERM');
+      await exited;
+    }
+  });
 
   test('the supctl bin runs: check on the bundled example', () => {
     const out = execFileSync(

@@ -32,3 +32,25 @@ export function ensureLimit(limit: Limit, minimum: number): string | null {
     ? `The minimum number of file descriptors required to run this process is ${minimum} as per the "minfds" command-line argument or config file setting. The current environment will only allow you to open ${now.soft} file descriptors.  Either raise the number of usable file descriptors in your environment (see README.rst) or lower the minfds setting in the config file to allow the process to start.`
     : `The minimum number of available processes required to run this program is ${minimum} as per the "minprocs" command-line argument or config file setting. The current environment will only allow you to open ${now.soft} processes.  Either raise the number of usable processes in your environment (see README.rst) or lower the minprocs setting in the config file to allow the program to start.`;
 }
+
+/**
+ * Node raises its soft open-files limit to the hard limit when it starts; supervisord keeps the
+ * limit it was started with (raised to `minfds`), and its children inherit it. Given the soft
+ * limit supd was started with, lowers the soft limit back to that, or to `minfds` if higher.
+ * Returns the soft limit now in force, or undefined when it could not be read.
+ */
+export function restoreOpenFilesLimit(startSoft: number, minfds: number): number | undefined {
+  const now = current('nofile');
+  if (!now) return undefined;
+  const target = Math.min(now.hard, Math.max(startSoft, minfds));
+  if (target >= now.soft) return now.soft;
+  spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${target}:`], { stdio: 'ignore' });
+  return current('nofile')?.soft;
+}
+
+/** The soft limit as the shell's `ulimit -Sn` prints it (`1024`, `unlimited`), or undefined. */
+export function parseUlimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === 'unlimited') return Number.POSITIVE_INFINITY;
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
+}

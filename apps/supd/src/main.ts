@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { load } from '@supctl/config';
 import { createSupdHttp } from './http-wiring.ts';
+import { parseUlimit } from './limits.ts';
 import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
 import { runSupd, StartupError, type SupdIO } from './run.ts';
 import { tuneV8ForRunning } from './v8-tuning.ts';
@@ -12,6 +13,8 @@ import { supdVersion } from './version.ts';
 
 const READY_FD_ENV = 'SUPD_DAEMON_READY_FD';
 const CWD_ENV = 'SUPD_STARTUP_CWD';
+// Set by bin/supd.js's shell line: the soft open-files limit before Node raised it.
+const NOFILE_ENV = 'SUPD_START_NOFILE';
 
 const io: SupdIO = {
   stdout: (text) => process.stdout.write(text),
@@ -30,13 +33,18 @@ function wantsDaemon(args: SupdArgs, cwd: string): boolean {
 }
 
 // Re-run ourselves detached (new session, no terminal); resolve with the exit code to use.
-function daemonize(argv: readonly string[], cwd: string): Promise<number> {
+function daemonize(argv: readonly string[], cwd: string, startNofile: string | undefined): Promise<number> {
   return new Promise((resolveExit) => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
       cwd,
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: { ...process.env, [READY_FD_ENV]: '3', [CWD_ENV]: cwd },
+      env: {
+        ...process.env,
+        [READY_FD_ENV]: '3',
+        [CWD_ENV]: cwd,
+        ...(startNofile === undefined ? {} : { [NOFILE_ENV]: startNofile }),
+      },
     });
     let errors = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
@@ -73,8 +81,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     : 'supd';
   const readyFd = process.env[READY_FD_ENV];
   const cwd = process.env[CWD_ENV] ?? process.cwd();
+  const startNofile = process.env[NOFILE_ENV];
   delete process.env[READY_FD_ENV];
   delete process.env[CWD_ENV];
+  delete process.env[NOFILE_ENV];
   try {
     const args = parseSupdArgs(argv, cwd);
     if (args.help) {
@@ -88,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (readyFd === undefined && wantsDaemon(args, cwd)) {
-      process.exitCode = await daemonize(argv, cwd);
+      process.exitCode = await daemonize(argv, cwd, startNofile);
       return;
     }
     const daemonChild =
@@ -105,6 +115,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = await runSupd({
       argv0,
       executable: process.argv[1] ?? argv0,
+      startOpenFiles: parseUlimit(startNofile),
       args,
       cwd,
       env: process.env,

@@ -14,7 +14,7 @@ import { cleanupAutoLogs, type MainLogger, Supervisor } from '@supctl/core';
 import type { SupervisorStateName } from '@supctl/events';
 import type { ApiImplementation } from '@supctl/rpc';
 import { createApi, type DaemonHandle } from './api.ts';
-import { ensureLimit } from './limits.ts';
+import { ensureLimit, restoreOpenFilesLimit } from './limits.ts';
 import { MainLog } from './main-log.ts';
 import { applyOverrides, type SupdArgs, UsageError } from './options.ts';
 import { type HttpHandler, openServers, ServerStartError } from './servers.ts';
@@ -34,6 +34,12 @@ export interface RunOptions {
    * `/usr/local/bin/supd` looks in `/usr/local/etc`). @default argv0
    */
   readonly executable?: string;
+  /**
+   * The soft open-files limit supd was started with, before Node raised it (the bin's shell line
+   * notes it). supd puts it back, raised to `minfds`, so its children get what supervisord's
+   * would. Unknown: the limit stays as Node left it.
+   */
+  readonly startOpenFiles?: number;
   readonly args: SupdArgs;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
@@ -125,6 +131,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
     const refusal = ensureLimit(limit, minimum);
     if (refusal) throw new UsageError(refusal);
   }
+  if (options.startOpenFiles !== undefined) restoreOpenFilesLimit(options.startOpenFiles, sd.minfds);
   const uid = sd.user !== null ? dropPrivileges(sd.user) : null;
 
   let state: SupervisorStateName = 'RESTARTING';

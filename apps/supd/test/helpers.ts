@@ -39,9 +39,15 @@ afterAll(async () => {
   );
 });
 
-/** Start supd as a real process (foreground unless the args say otherwise). */
-export function startSupd(args: string[], cwd: string): Supd {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start supd as a real process (foreground unless the args say otherwise), as `node bin/supd.js`
+ * or through `command` (e.g. `['prlimit', '--nofile=…', BIN]`, the bin run as a program).
+ */
+export function startSupd(args: string[], cwd: string, command = [process.execPath, BIN]): Supd {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   child.once('exit', () => started.delete(child));
   let out = '';

@@ -15,6 +15,9 @@ function config(dir: string, programs: string, extra = ''): string {
   return file;
 }
 
+const hasPrlimit = spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasPrlimit) console.warn('supd open-files limit test skipped: no prlimit (util-linux)');
+
 const SLEEPER = '[program:sleeper]\ncommand=sleep 300\nstartsecs=0\nstopasgroup=true\n';
 
 function pidsFromLog(log: string): number[] {
@@ -44,6 +47,28 @@ describe.runIf(runE2e)('supd', () => {
     expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
     expect(processesInGroups(pids)).toEqual([]);
   });
+
+  test.runIf(hasPrlimit)(
+    'started as a program, children get the open-files limit supd was started with (or minfds), as under supervisord',
+    async () => {
+      await using dir = makeTempDir();
+      config(dir.path, SLEEPER);
+      const openFiles = async (args: string[]) => {
+        // Node raises its own soft limit to the hard one; the bin's shell line noted 1024 first.
+        const log = join(dir.path, `supd-${args.join('')}.log`);
+        await using supd = startSupd(['-n', '-c', 'supervisord.conf', '-l', log, ...args], dir.path, [
+          'prlimit',
+          '--nofile=1024:20000',
+          BIN,
+        ]);
+        const [, pid] = await waitForLog(log, /spawned: 'sleeper' with pid (\d+)\n[^]*entered RUNNING/);
+        const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+        return /Max open files\s+(\d+)\s+(\d+)/.exec(limits)?.slice(1).map(Number);
+      };
+      expect(await openFiles([])).toEqual([1024, 20000]);
+      expect(await openFiles(['-a', '2048'])).toEqual([2048, 20000]);
+    },
+  );
 
   test('daemon mode: the command returns once running; the daemon leads its own session', async () => {
     await using dir = makeTempDir();
