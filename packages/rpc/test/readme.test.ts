@@ -98,7 +98,7 @@ test.runIf(built || process.env.CI === 'true')(
         processName: 'web',
         groupName: 'web',
         fromState: 'STOPPED',
-        pid: 0,
+        tries: 0,
       });
       await waitFor(() => out.includes('STOPPED -> STARTING'), { what: 'the pushed event' });
       await served.server.close();
