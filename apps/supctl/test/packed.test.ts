@@ -48,7 +48,9 @@ beforeAll(() => {
   // Offline, the one registry dependency comes from the copy pnpm installed here (packed as the
   // registry's tarball is; its optional native accelerator is left out, as on a platform without one).
   const msgpackr = resolve(ROOT, 'packages/rpc/node_modules/msgpackr');
-  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, msgpackr], { encoding: 'utf8' });
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, msgpackr], {
+    encoding: 'utf8',
+  });
   tarballs.push(`./${packed.trim().split('\n').at(-1)}`);
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
     cwd: dir,

@@ -56,12 +56,12 @@ describe.runIf(runE2e)('supd', () => {
       const openFiles = async (args: string[]) => {
         // Node raises its own soft limit to the hard one; the bin's shell line noted 1024 first.
         const log = join(dir.path, `supd-${args.join('')}.log`);
-        await using supd = startSupd(['-n', '-c', 'supervisord.conf', '-l', log, ...args], dir.path, [
+        await using _supd = startSupd(['-n', '-c', 'supervisord.conf', '-l', log, ...args], dir.path, [
           'prlimit',
           '--nofile=1024:20000',
           BIN,
         ]);
-        const [, pid] = await waitForLog(log, /spawned: 'sleeper' with pid (\d+)\n[^]*entered RUNNING/);
+        const [, pid] = await waitForLog(log, /spawned: 'sleeper' with pid (\d+)\n[\s\S]*entered RUNNING/);
         const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
         return /Max open files\s+(\d+)\s+(\d+)/.exec(limits)?.slice(1).map(Number);
       };
