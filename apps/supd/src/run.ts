@@ -10,11 +10,11 @@ import {
   findConfigFile,
   load,
 } from '@supctl/config';
-import { cleanupAutoLogs, type MainLogger, Supervisor } from '@supctl/core';
+import { cleanupAutoLogs, type MainLogger, Supervisor, spawnerKind } from '@supctl/core';
 import type { SupervisorStateName } from '@supctl/events';
 import type { ApiImplementation } from '@supctl/rpc';
 import { createApi, type DaemonHandle } from './api.ts';
-import { ensureLimit, restoreOpenFilesLimit } from './limits.ts';
+import { childOpenFilesLimit, ensureLimit, increased } from './limits.ts';
 import { MainLog } from './main-log.ts';
 import { applyOverrides, type SupdArgs, UsageError } from './options.ts';
 import { type HttpHandler, openServers, ServerStartError } from './servers.ts';
@@ -36,8 +36,8 @@ export interface RunOptions {
   readonly executable?: string;
   /**
    * The soft open-files limit supd was started with, before Node raised it (the bin's shell line
-   * notes it). supd puts it back, raised to `minfds`, so its children get what supervisord's
-   * would. Unknown: the limit stays as Node left it.
+   * notes it). Children get it, raised to `minfds`, as supervisord's would. Unknown: children
+   * inherit supd's (Node's) limit.
    */
   readonly startOpenFiles?: number;
   readonly args: SupdArgs;
@@ -124,14 +124,26 @@ export async function runSupd(options: RunOptions): Promise<number> {
   const sd = config.supervisord;
   if (sd.user !== null && process.getuid?.() !== 0)
     throw new UsageError("Can't drop privilege as nonroot user");
+  const limitLines: string[] = [];
   for (const [limit, minimum] of [
     ['nofile', sd.minfds],
     ['nproc', sd.minprocs],
   ] as const) {
-    const refusal = ensureLimit(limit, minimum);
-    if (refusal) throw new UsageError(refusal);
+    const outcome = ensureLimit(limit, minimum);
+    if (outcome && 'refusal' in outcome) throw new UsageError(outcome.refusal);
+    if (outcome) limitLines.push(outcome.raised);
   }
-  if (options.startOpenFiles !== undefined) restoreOpenFilesLimit(options.startOpenFiles, sd.minfds);
+  const start = options.startOpenFiles;
+  const childOpenFiles = start === undefined ? undefined : childOpenFilesLimit(start, sd.minfds);
+  // supervisord raises its own limit (its children's) when it was started below minfds.
+  if (start !== undefined && start < sd.minfds && limitLines.length === 0) {
+    limitLines.push(increased('nofile', sd.minfds));
+  }
+  if (childOpenFiles !== undefined && spawnerKind() !== 'native') {
+    limitLines.push(
+      `children inherit supd's open-files limit: the node:child_process spawner cannot lower it to ${childOpenFiles}`,
+    );
+  }
   const uid = sd.user !== null ? dropPrivileges(sd.user) : null;
 
   let state: SupervisorStateName = 'RESTARTING';
@@ -224,8 +236,16 @@ export async function runSupd(options: RunOptions): Promise<number> {
       }
       for (const w of config.warnings) log.log('warn', w.message);
       for (const info of config.infos) log.log('info', info);
+      if (first) {
+        for (const line of limitLines) log.log(line.startsWith('Increased') ? 'info' : 'warn', line);
+      }
       if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier);
-      supervisor = new Supervisor(config, { logger: log, env: options.env, serverUrl: serverUrlFor(config) });
+      supervisor = new Supervisor(config, {
+        logger: log,
+        env: options.env,
+        serverUrl: serverUrlFor(config),
+        ...(childOpenFiles === undefined ? {} : { childOpenFiles }),
+      });
       try {
         servers = await openServers({
           configs: config.httpServers,

@@ -25,6 +25,7 @@
 #include <linux/futex.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -101,6 +102,7 @@ struct spawn_record {
   long cwd_length;
   int changes_credentials;  // uid or gid set: the kernel marks our shared mm non-dumpable
   int umask;    // -1: keep
+  int nofile;   // the child's soft RLIMIT_NOFILE, only ever lowered; -1: keep
   int uid;      // -1: keep
   int gid;      // -1: keep
   int ngroups;  // -1: keep
@@ -176,6 +178,15 @@ static int child_main(void *arg) {
   raw_syscall(SYS_close_range, 4, ~0U, 0, 0);
   if ((rc = raw_syscall(SYS_setpgid, 0, 0, 0, 0)) < 0) FAIL(r, "setpgid", rc);
   if (r->umask >= 0) raw_syscall(SYS_umask, r->umask, 0, 0, 0);
+  if (r->nofile >= 0) {
+    struct {
+      uint64_t cur, max;
+    } limit;
+    if (raw_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&limit) == 0 && (uint64_t)r->nofile < limit.cur) {
+      limit.cur = (uint64_t)r->nofile;
+      raw_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&limit, 0);
+    }
+  }
   if (r->ngroups >= 0 && (rc = raw_syscall(SYS_setgroups, r->ngroups, (long)r->groups, 0, 0)) < 0) {
     FAIL(r, "setgroups", rc);
   }
@@ -581,14 +592,15 @@ static napi_value release(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// spawn(file, argv, envp, cwd | null, umask, uid, gid, groups | null, redirectStderr, pipeSize)
+// spawn(file, argv, envp, cwd | null, umask, uid, gid, groups | null, redirectStderr, pipeSize,
+//       openFiles)
 //   → [pid, stdinWriteFd, stdoutReadFd, stderrReadFd | -1, spawnId, stdoutPipeBytes]
 // Returns once the child exists, before it has exec'd: like supervisord's fork, a failure in the
 // child (chdir, setuid, exec) shows as supervisord's words on its stderr and exit status 127.
 // Throws an Error with errno and syscall when a pipe, the clone or its pidfd cannot be had.
 static napi_value spawn(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10], result = NULL;
+  size_t argc = 11;
+  napi_value argv[11], result = NULL;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, status[2] = {-1, -1};
   struct spawn_record *r = NULL;
   if (on_exit_tsfn == NULL) {
@@ -596,8 +608,8 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 10) {
-    napi_throw_type_error(env, NULL, "spawn() takes 10 arguments");
+  if (argc < 11) {
+    napi_throw_type_error(env, NULL, "spawn() takes 11 arguments");
     return NULL;
   }
   r = calloc(1, sizeof *r);
@@ -644,6 +656,7 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   bool redirect = false;
   napi_get_value_bool(env, argv[8], &redirect);
   int pipe_size = get_int(env, argv[9], 0);
+  r->nofile = get_int(env, argv[10], -1);
   if (r->argv0 == NULL) {
     throw_errno(env, ENOMEM, "malloc");
     goto out;

@@ -36,6 +36,8 @@ export interface ProcessContext {
   /** supd's environment, the base of every child's. */
   readonly env: NodeJS.ProcessEnv;
   readonly serverUrl: string | null;
+  /** Children's soft open-files limit (see SupervisorOptions.childOpenFiles). */
+  readonly childOpenFiles?: number | undefined;
   readonly childlogdir: string;
   readonly identifier: string;
   readonly stripAnsi: boolean;
@@ -294,6 +296,7 @@ export class ManagedProcess {
         baseEnv: this.#ctx.env,
         serverUrl: this.#ctx.serverUrl,
         resolved,
+        openFiles: this.#ctx.childOpenFiles,
       });
     } catch (error) {
       if (error instanceof SpawnError) {

@@ -18,6 +18,8 @@ export interface NativeSpawnRequest {
   readonly groups?: readonly number[] | undefined;
   /** stderr goes into the stdout pipe (`redirect_stderr`), so the two stay in order. */
   readonly redirectStderr: boolean;
+  /** The child's soft open-files limit, set in the child before exec when below ours. */
+  readonly openFiles?: number | undefined;
 }
 
 type ExitCallback = (id: number, code: number | null, signal: number, coreDumped: boolean) => void;
@@ -37,6 +39,7 @@ interface Binding {
     groups: readonly number[] | null,
     redirectStderr: boolean,
     pipeSize: number,
+    openFiles: number,
   ): [pid: number, stdin: number, stdout: number, stderr: number, id: number, pipeBytes: number];
 }
 
@@ -241,6 +244,7 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
       request.groups ?? null,
       request.redirectStderr,
       PIPE_SIZE,
+      request.openFiles ?? -1,
     );
   } catch (error) {
     const { errno } = error as { errno?: number };

@@ -29,6 +29,11 @@ export interface SpawnChildOptions {
   readonly serverUrl: string | null;
   /** The command, when the caller has just resolved it (with the same PATH). */
   readonly resolved?: ResolvedCommand | undefined;
+  /**
+   * The child's soft open-files limit, when lower than ours (set in the child by the native
+   * helper; node:child_process cannot, and its children inherit ours).
+   */
+  readonly openFiles?: number | undefined;
 }
 
 /**
@@ -108,6 +113,7 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
       gid,
       groups,
       redirectStderr: config.redirectStderr,
+      openFiles: options.openFiles,
     });
   }
   // Node has no umask option: the forked child inherits ours, and spawn() forks synchronously.

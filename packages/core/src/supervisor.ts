@@ -27,6 +27,13 @@ export interface SupervisorOptions {
   /** The retry delay after the n-th failed start is n × this. @default 1000 */
   readonly backoffStepMs?: number;
   /**
+   * The soft open-files limit children start with, when lower than ours. supervisord's children
+   * inherit its own limit (the one it was started with, raised to `minfds`), while Node raises its
+   * soft limit to the hard one at start. Set in each child by the native helper; with
+   * node:child_process children inherit ours. @default ours
+   */
+  readonly childOpenFiles?: number;
+  /**
    * The wall clock TICK_5/60/3600 are aligned to (epoch ms). Tests pass one set just before a
    * boundary to see a tick without waiting for it.
    * @default Date.now
@@ -78,6 +85,7 @@ export class Supervisor implements AsyncDisposable {
       // A plain copy, taken once: reading process.env goes through the runtime on every key.
       env: { ...(options.env ?? process.env) },
       serverUrl: options.serverUrl ?? null,
+      childOpenFiles: options.childOpenFiles,
       childlogdir: config.supervisord.childlogdir,
       identifier: config.supervisord.identifier,
       stripAnsi: config.supervisord.stripAnsi,

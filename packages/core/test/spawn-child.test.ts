@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fixtureCommand } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
-import { buildChildEnv } from '../src/index.ts';
+import { buildChildEnv, spawnerKind } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
 
@@ -72,6 +72,31 @@ test('a real child sees its environment, directory and umask', async () => {
   const mask = process.umask(0o022);
   process.umask(mask);
   expect(mask).not.toBe(0o077);
+});
+
+test('childOpenFiles lowers the soft open-files limit children start with (native helper only)', async () => {
+  const [, ourSoft, ourHard] = /Max open files\s+(\S+)\s+(\S+)/.exec(
+    readFileSync('/proc/self/limits', 'utf8'),
+  )!;
+  const limitsOfChild = async (childOpenFiles: number) => {
+    await using h = await startHarness(
+      [
+        makeProcessConfig({
+          name: 'nofile',
+          command: "sh -c 'ulimit -Sn; ulimit -Hn'",
+          startSecs: 0,
+          autorestart: false,
+        }),
+      ],
+      { childOpenFiles },
+    );
+    await h.waitForState('nofile', 'EXITED');
+    return readFileSync(h.supervisor.getProcess('nofile').stdout.path!, 'utf8').trim().split('\n');
+  };
+  // node:child_process cannot set it: its children inherit ours (supd logs a warning then).
+  expect(await limitsOfChild(777)).toEqual([spawnerKind() === 'native' ? '777' : ourSoft, ourHard]);
+  // Never raised: a limit above ours leaves the child with ours.
+  expect(await limitsOfChild(2 ** 30)).toEqual([ourSoft, ourHard]);
 });
 
 test('the PATH of the program environment is used to find the command', async () => {
