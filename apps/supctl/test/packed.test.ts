@@ -100,8 +100,10 @@ describe.runIf(run)('installed from tarballs', () => {
     );
     const supd = spawn(join(dir, 'node_modules/.bin/supd'), ['-n', '-s', '-c', 'supd.conf'], {
       cwd: dir,
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    supd.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     const exited = new Promise((resolve) => supd.once('exit', resolve));
     try {
       // The installed client, polling until supd listens and its program is RUNNING.
@@ -114,10 +116,15 @@ describe.runIf(run)('installed from tarballs', () => {
             if (info.statename === 'RUNNING') { console.log(info.name, info.statename); break; }
           } catch (error) { if (Date.now() > deadline) throw error; }
         }`;
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
+      let out = '';
+      try {
+        out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      } catch (error) {
+        throw new Error(`the client failed; supd's stderr: ${stderr || '(nothing)'}`, { cause: error });
+      }
       expect(out).toBe('sleeper RUNNING\n');
     } finally {
       supd.kill('SIGTERM');

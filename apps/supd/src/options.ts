@@ -2,7 +2,7 @@
 // the config file.
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Config, convertValue, type SupervisordConfig } from '@supctl/config';
 import { GetoptError, getopt, type OptionSpec } from './getopt.ts';
 
@@ -172,8 +172,13 @@ function pyList(items: readonly string[]): string {
   return `[${items.map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')}]`;
 }
 
+// As Python's os.path.isdir: false for any error (missing, not a directory, no permission).
 function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // `~` and `~/…` as the home directory, as supervisord's expanduser.
@@ -182,12 +187,14 @@ function expandHome(value: string): string {
 }
 
 // What is wrong with a path on the command line, in supervisord's words, or null. Relative paths
-// are relative to `cwd`.
+// are relative to `cwd`; `..` is left to the kernel, as Python does (`missing/../x` is refused).
 function pathProblem(check: PathCheck, value: string, cwd: string): string | null {
-  const path = resolve(cwd, expandHome(value));
-  if (check === 'existingDirectory')
-    return isDirectory(path) ? null : `${value} is not an existing directory`;
-  if (!value.includes('/') || isDirectory(dirname(path))) return null;
+  const expanded = expandHome(value);
+  const inCwd = (path: string) => (isAbsolute(path) ? path : `${cwd}/${path}`);
+  if (check === 'existingDirectory') {
+    return isDirectory(inCwd(expanded)) ? null : `${value} is not an existing directory`;
+  }
+  if (!expanded.includes('/') || isDirectory(inCwd(dirname(expanded)))) return null;
   return `The directory named as part of the path ${value} does not exist`;
 }
 

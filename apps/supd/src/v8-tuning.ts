@@ -1,8 +1,8 @@
 // V8 settings for a long-running, mostly idle daemon (issue 5: supd's RSS). The bin applies them
 // before it loads anything else, in the foreground (`-n`) and in the detached re-spawn alike:
 // Node cannot exec itself with new command-line flags, and a wrapper process would cost more
-// memory than it saves. These two flags are read each time V8 uses them, so setting them at run
-// time works (measured on Node 20; a V8 without one of them prints `unrecognized flag` and carries on).
+// memory than it saves. These flags are read each time V8 uses them, so setting them at run time
+// works (measured on Node 20; a V8 without one of them prints `unrecognized flag` and carries on).
 import { setFlagsFromString } from 'node:v8';
 
 /**

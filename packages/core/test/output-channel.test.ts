@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fixtureCommand, makeTempDir, shellQuote, waitFor } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
@@ -250,10 +249,26 @@ test('a grandchild holding the pipe open delays neither the exit nor the output 
   h.supervisor.subscribe((event) => {
     if (event.type === 'PROCESS_STATE_EXITED') atExit = readFileSync(p.stdout.path!, 'utf8');
   });
-  await h.waitForState('parent', 'EXITED');
-  expect(atExit).toBe('child-last\n');
-  await writeFile(fifo, 'go\n');
-  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'child-last\ngrandchild-late\n');
+  // Lets the grandchild go once it waits on the FIFO (until then: ENXIO, false). Tried again at
+  // the end, so a failed assertion does not leave it blocked there.
+  const release = (): boolean => {
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fd, 'go\n');
+      closeSync(fd);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await h.waitForState('parent', 'EXITED');
+    expect(atExit).toBe('child-last\n');
+    await waitFor(release, { what: 'the grandchild waiting on the FIFO' });
+    await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'child-last\ngrandchild-late\n');
+  } finally {
+    release();
+  }
 });
 
 // Blocks the event loop until every pid has exited (a zombie not reaped yet, or reaped by the

@@ -1,8 +1,9 @@
 import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { FRAME_HEADER_BYTES, RpcProtocolError } from './protocol.ts';
 
-// Plain MessagePack both ways: no records or shared structures, no msgpackr-only types, maps as
-// objects (small maps as fixmaps), 64-bit ints as numbers; `undefined` goes out as nil so any MessagePack peer can read us.
+// Plain MessagePack by default, both ways: no records or shared structures, no msgpackr-only
+// types, maps as objects (small maps as fixmaps), 64-bit ints as numbers; `undefined` goes out as
+// nil so any MessagePack peer can read us. Records only for a peer that asks (recordsPackr).
 const options = {
   moreTypes: false,
   structuredClone: false,
