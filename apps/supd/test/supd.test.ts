@@ -80,6 +80,32 @@ describe.runIf(runE2e)('supd', () => {
     },
   );
 
+  test.runIf(hasPrlimit && process.getuid?.() === 0)(
+    'daemon mode: the re-spawned daemon knows the open-files limit the command was started with',
+    async () => {
+      await using dir = makeTempDir();
+      config(dir.path, SLEEPER);
+      const r = spawnSync('prlimit', ['--nofile=1024:20000', BIN, '-c', 'supervisord.conf'], {
+        cwd: dir.path,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.status).toBe(0);
+      const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
+      try {
+        const [, child] = await waitForLog(
+          join(dir.path, 'supd.log'),
+          /spawned: 'sleeper' with pid (\d+)\n[\s\S]*entered RUNNING/,
+        );
+        expect(readFileSync(`/proc/${child}/limits`, 'utf8')).toMatch(/Max open files\s+1024\s+20000\s/);
+        expect(readFileSync(`/proc/${child}/environ`, 'utf8')).not.toContain('SUPD_START_NOFILE');
+      } finally {
+        process.kill(pid, 'SIGTERM');
+      }
+      await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+    },
+  );
+
   test('daemon mode: the command returns once running; the daemon leads its own session', async () => {
     await using dir = makeTempDir();
     config(dir.path, SLEEPER);
