@@ -20,6 +20,26 @@ if (!hasPrlimit) console.warn('supd open-files limit test skipped: no prlimit (u
 
 const SLEEPER = '[program:sleeper]\ncommand=sleep 300\nstartsecs=0\nstopasgroup=true\n';
 
+/**
+ * Runs supd in daemon mode on `cwd`'s supervisord.conf (through `command`) until the command
+ * returns; disposing stops the daemon it left running.
+ */
+function runDaemon(cwd: string, command = [process.execPath, BIN]) {
+  const result = spawnSync(command[0]!, [...command.slice(1), '-c', 'supervisord.conf'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const pidfile = join(cwd, 'supd.pid');
+  const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8')) : undefined;
+  const stop = async () => {
+    if (pid === undefined || !isPidAlive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+  };
+  return { result, pid, stop, [Symbol.asyncDispose]: stop };
+}
+
 function pidsFromLog(log: string): number[] {
   return [...log.matchAll(/spawned: '[^']+' with pid (\d+)/g)].map((m) => Number(m[1]));
 }
@@ -85,50 +105,31 @@ describe.runIf(runE2e)('supd', () => {
     async () => {
       await using dir = makeTempDir();
       config(dir.path, SLEEPER);
-      const r = spawnSync('prlimit', ['--nofile=1024:20000', BIN, '-c', 'supervisord.conf'], {
-        cwd: dir.path,
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      expect(r.status).toBe(0);
-      const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
-      try {
-        const [, child] = await waitForLog(
-          join(dir.path, 'supd.log'),
-          /spawned: 'sleeper' with pid (\d+)\n[\s\S]*entered RUNNING/,
-        );
-        expect(readFileSync(`/proc/${child}/limits`, 'utf8')).toMatch(/Max open files\s+1024\s+20000\s/);
-        expect(readFileSync(`/proc/${child}/environ`, 'utf8')).not.toContain('SUPD_START_NOFILE');
-      } finally {
-        process.kill(pid, 'SIGTERM');
-      }
-      await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+      await using daemon = runDaemon(dir.path, ['prlimit', '--nofile=1024:20000', BIN]);
+      expect(daemon.result.status).toBe(0);
+      const [, child] = await waitForLog(
+        join(dir.path, 'supd.log'),
+        /spawned: 'sleeper' with pid (\d+)\n[\s\S]*entered RUNNING/,
+      );
+      expect(readFileSync(`/proc/${child}/limits`, 'utf8')).toMatch(/Max open files\s+1024\s+20000\s/);
+      expect(readFileSync(`/proc/${child}/environ`, 'utf8')).not.toContain('SUPD_START_NOFILE');
     },
   );
 
   test('daemon mode: the command returns once running; the daemon leads its own session', async () => {
     await using dir = makeTempDir();
     config(dir.path, SLEEPER);
-    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
-      cwd: dir.path,
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(r.status).toBe(0);
-    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const sid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-      expect(sid).toBe(pid);
-      await waitForLog(
-        join(dir.path, 'supd.log'),
-        /daemonizing the supervisord process\n.*supervisord started with pid/,
-      );
-      await waitForLog(join(dir.path, 'supd.log'), /success: sleeper entered RUNNING state/);
-    } finally {
-      process.kill(pid, 'SIGTERM');
-    }
-    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+    await using daemon = runDaemon(dir.path);
+    expect(daemon.result.status).toBe(0);
+    const stat = readFileSync(`/proc/${daemon.pid}/stat`, 'utf8');
+    const sid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+    expect(sid).toBe(daemon.pid);
+    await waitForLog(
+      join(dir.path, 'supd.log'),
+      /daemonizing the supervisord process\n.*supervisord started with pid/,
+    );
+    await waitForLog(join(dir.path, 'supd.log'), /success: sleeper entered RUNNING state/);
+    await daemon.stop();
     expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
   });
 
@@ -136,19 +137,12 @@ describe.runIf(runE2e)('supd', () => {
     await using dir = makeTempDir();
     config(dir.path, SLEEPER, '[unix_http_server]\nfile=%(here)s/s.sock\n');
     writeFileSync(join(dir.path, 's.sock'), ''); // left behind: nothing answers on it
-    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
-      cwd: dir.path,
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
-    try {
-      expect([r.status, r.stderr]).toEqual([0, `Unlinking stale socket ${join(dir.path, 's.sock')}\n`]);
-      expect(statSync(join(dir.path, 's.sock')).isSocket()).toBe(true);
-    } finally {
-      process.kill(pid, 'SIGTERM');
-    }
-    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+    await using daemon = runDaemon(dir.path);
+    expect([daemon.result.status, daemon.result.stderr]).toEqual([
+      0,
+      `Unlinking stale socket ${join(dir.path, 's.sock')}\n`,
+    ]);
+    expect(statSync(join(dir.path, 's.sock')).isSocket()).toBe(true);
   });
 
   test('daemon mode applies umask and directory to supd and so to its children', async () => {
@@ -159,21 +153,11 @@ describe.runIf(runE2e)('supd', () => {
       '[program:toucher]\ncommand=sh -c "touch created; exec sleep 300"\nstartsecs=0\n',
       `umask=077\ndirectory=${join(dir.path, 'work')}`,
     );
-    const r = spawnSync(process.execPath, [BIN, '-c', 'supervisord.conf'], {
-      cwd: dir.path,
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(r.status).toBe(0);
-    const pid = Number(readFileSync(join(dir.path, 'supd.pid'), 'utf8'));
-    try {
-      const created = join(dir.path, 'work', 'created');
-      await waitFor(() => existsSync(created), { timeoutMs: 10_000, what: 'the file the child creates' });
-      expect(statSync(created).mode & 0o777).toBe(0o600);
-    } finally {
-      process.kill(pid, 'SIGTERM');
-    }
-    await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
+    await using daemon = runDaemon(dir.path);
+    expect(daemon.result.status).toBe(0);
+    const created = join(dir.path, 'work', 'created');
+    await waitFor(() => existsSync(created), { timeoutMs: 10_000, what: 'the file the child creates' });
+    expect(statSync(created).mode & 0o777).toBe(0o600);
   });
 
   test('HUP re-reads the config in the same process; a bad config then exits 2', async () => {
