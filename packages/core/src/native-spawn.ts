@@ -82,19 +82,9 @@ export class NativeChild extends EventEmitter {
     const streams = [this.stdout, this.stderr] as const;
     for (const index of [0, 1] as const) {
       const stream = streams[index];
-      if (stream === null || stream.destroyed) continue;
-      const buffer = sharedReadBuffer();
-      for (let budget = 4 * READ_BUFFER_SIZE; budget > 0; ) {
-        let bytes: number;
-        try {
-          bytes = readSync(this.#outputFds[index], buffer, 0, buffer.length, null);
-        } catch {
-          break; // EAGAIN: nothing more for now
-        }
-        if (bytes === 0) break; // EOF: the stream sees it too
-        budget -= bytes;
-        this.#sinks[index]?.(buffer.subarray(0, bytes));
-      }
+      const sink = this.#sinks[index];
+      if (stream === null || stream.destroyed || sink === null) continue;
+      readAvailable(this.#outputFds[index], sink);
     }
   }
 
@@ -168,6 +158,26 @@ let readBuffer: Buffer | undefined;
 function sharedReadBuffer(): Buffer {
   readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
   return readBuffer;
+}
+
+/**
+ * Hands what is readable on the non-blocking pipe `fd` now to `sink` (in the shared, lent
+ * buffer), without waiting for EOF: a read of an empty pipe fails with EAGAIN, and at EOF the
+ * pipe's stream sees it too. Bounded (1 MiB), in case a grandchild keeps writing.
+ */
+export function readAvailable(fd: number, sink: OutputSink): void {
+  const buffer = sharedReadBuffer();
+  for (let budget = 4 * READ_BUFFER_SIZE; budget > 0; ) {
+    let bytes: number;
+    try {
+      bytes = readSync(fd, buffer, 0, buffer.length, null);
+    } catch {
+      return; // EAGAIN: nothing more for now
+    }
+    if (bytes === 0) return;
+    budget -= bytes;
+    sink(buffer.subarray(0, bytes));
+  }
 }
 
 // A pipe this size lets a child writing small lines run on while supd is busy elsewhere

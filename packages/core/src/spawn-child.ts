@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
-import { NativeChild, nativeSpawn, nativeSpawner, type OutputSink } from './native-spawn.ts';
+import { NativeChild, nativeSpawn, nativeSpawner, type OutputSink, readAvailable } from './native-spawn.ts';
 import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
 import { lookupUser, supplementaryGroups } from './users.ts';
 
@@ -159,12 +159,10 @@ export function readOutput(child: SpawnedChild, stream: 'stdout' | 'stderr', sin
 
 // The sink of each node:child_process output pipe, for the read at exit.
 const sinks = new WeakMap<Readable, OutputSink>();
-let pendingBuffer: Buffer | undefined;
 
 // Hands what is readable on a node:child_process pipe now to its sink, without waiting for EOF
-// (a grandchild may hold the pipe open): libuv's pipes are non-blocking, so a read of an empty
-// pipe fails with EAGAIN. The stream reads on until EOF as before. Bounded, in case a grandchild
-// keeps writing.
+// (a grandchild may hold the pipe open; libuv's pipes are non-blocking). The stream reads on
+// until EOF as before.
 function readPending(pipe: Readable | null): void {
   if (pipe === null) return;
   const sink = sinks.get(pipe);
@@ -172,18 +170,7 @@ function readPending(pipe: Readable | null): void {
   if (sink === undefined || typeof fd !== 'number' || fd < 0) return;
   // Chunks the stream holds come first (a flowing stream holds none).
   while (pipe.readableLength > 0 && pipe.read() !== null) {}
-  pendingBuffer ??= Buffer.allocUnsafe(64 * 1024);
-  for (let budget = 1024 * 1024; budget > 0; ) {
-    let bytes: number;
-    try {
-      bytes = readSync(fd, pendingBuffer, 0, pendingBuffer.length, null);
-    } catch {
-      break; // EAGAIN: nothing more for now
-    }
-    if (bytes === 0) break; // EOF: the stream sees it too
-    budget -= bytes;
-    sink(pendingBuffer.subarray(0, bytes));
-  }
+  readAvailable(fd, sink);
 }
 
 /** Closes our end of the child's stdin (the child has exited). */
