@@ -1,19 +1,21 @@
 // supervisord's command line: the same flags, the same meanings, and the command line beats
 // the config file.
-import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { type Config, convertValue, type SupervisordConfig } from '@supctl/config';
+import { resolve } from 'node:path';
+import {
+  type Config,
+  convertPath,
+  convertValue,
+  type PathType,
+  type SupervisordConfig,
+} from '@supctl/config';
 import { GetoptError, getopt, type OptionSpec } from './getopt.ts';
 
 type Key = keyof SupervisordConfig;
-/** supervisord's checks of paths on its command line: a file whose directory exists, a directory. */
-type PathCheck = 'existingDirPath' | 'existingDirectory';
 
 interface SupdOption extends OptionSpec {
   /** The [supervisord] key the flag overrides, if any. */
   readonly key?: Key;
-  readonly convert?: 'octal' | 'byteSize' | 'integer' | 'logLevel' | PathCheck;
+  readonly convert?: 'octal' | 'byteSize' | 'integer' | 'logLevel' | PathType;
   /** Flags: the value they set. */
   readonly flagValue?: true;
   readonly help: string;
@@ -172,32 +174,6 @@ function pyList(items: readonly string[]): string {
   return `[${items.map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')}]`;
 }
 
-// As Python's os.path.isdir: false for any error (missing, not a directory, no permission).
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-// `~` and `~/…` as the home directory, as supervisord's expanduser.
-function expandHome(value: string): string {
-  return value === '~' || value.startsWith('~/') ? homedir() + value.slice(1) : value;
-}
-
-// What is wrong with a path on the command line, in supervisord's words, or null. Relative paths
-// are relative to `cwd`; `..` is left to the kernel, as Python does (`missing/../x` is refused).
-function pathProblem(check: PathCheck, value: string, cwd: string): string | null {
-  const expanded = expandHome(value);
-  const inCwd = (path: string) => (isAbsolute(path) ? path : `${cwd}/${path}`);
-  if (check === 'existingDirectory') {
-    return isDirectory(inCwd(expanded)) ? null : `${value} is not an existing directory`;
-  }
-  if (!expanded.includes('/') || isDirectory(inCwd(dirname(expanded)))) return null;
-  return `The directory named as part of the path ${value} does not exist`;
-}
-
 /**
  * supd's command line, checked as supervisord checks it (paths against `cwd`, where supd was
  * started); a mistake is a {@link UsageError} in supervisord's words.
@@ -227,13 +203,10 @@ export function parseSupdArgs(argv: readonly string[], cwd: string = process.cwd
         overrides[option.key] = value;
         continue;
       }
-      if (option.convert === 'existingDirPath' || option.convert === 'existingDirectory') {
-        const problem = pathProblem(option.convert, value, cwd);
-        if (problem !== null) throw new UsageError(`invalid value for ${flag} '${value}': ${problem}`);
-        overrides[option.key] = expandHome(value);
-        continue;
-      }
-      const result = convertValue(option.convert, value);
+      const result =
+        option.convert === 'existingDirPath' || option.convert === 'existingDirectory'
+          ? convertPath(option.convert, value, { cwd })
+          : convertValue(option.convert, value);
       if (!result.ok)
         throw new UsageError(`invalid value for ${flag} '${value}': ${result.supervisorMessage}`);
       overrides[option.key] = result.value;

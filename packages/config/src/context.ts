@@ -1,8 +1,8 @@
 // Shared state of one parse: the raw sections, the expansion names, and every issue and warning.
-import { homedir } from 'node:os';
 import { type ConfigIssue, formatIssue, ValueProblem } from './errors.ts';
 import type { HostChecks } from './host.ts';
 import { getRawOption, type RawIni, type RawOption, type SourceLocation } from './ini-reader.ts';
+import { expandUser } from './paths.ts';
 import {
   BadFormatError,
   type ExpansionLayers,
@@ -185,13 +185,7 @@ export class ParseContext {
 
   /** os.path.expanduser */
   expandUser(path: string): string {
-    if (!path.startsWith('~')) return path;
-    const slash = path.indexOf('/');
-    const user = slash < 0 ? path.slice(1) : path.slice(1, slash);
-    const rest = slash < 0 ? '' : path.slice(slash);
-    const home = user === '' ? (this.env.HOME ?? homedir()) : this.host?.homeOf(user);
-    if (home === undefined) return path;
-    return (home.endsWith('/') && rest ? home.slice(0, -1) : home) + rest;
+    return expandUser(path, this.env, this.host);
   }
 
   describe(issue: ConfigIssue): string {

@@ -1,6 +1,9 @@
 // The dialect's value types for callers outside a config file (supd's command line overrides
 // the same keys: -m 022, -y 50MB, -e debug …).
+import { isAbsolute } from 'node:path';
 import { ValueProblem } from './errors.ts';
+import { createSystemHostChecks, type HostChecks } from './host.ts';
+import { existingDirectory, existingDirPath, expandUser } from './paths.ts';
 import { toBoolean, toByteSize, toInteger, toLogLevel, toOctal, toSignal } from './values.ts';
 
 const CONVERTERS = {
@@ -30,6 +33,37 @@ export function convertValue<K extends ValueType>(
 ): ConvertResult<ReturnType<(typeof CONVERTERS)[K]>> {
   try {
     return { ok: true, value: CONVERTERS[type](text) as ReturnType<(typeof CONVERTERS)[K]> };
+  } catch (e) {
+    if (!(e instanceof ValueProblem)) throw e;
+    return { ok: false, message: e.message, supervisorMessage: e.supervisorMessage };
+  }
+}
+
+/** Supervisor's checks of a path given outside a config file (supervisord's `-l -j -q -d`). */
+export type PathType = 'existingDirPath' | 'existingDirectory';
+
+/**
+ * Checks `text` as a path option of `type` would be: `~` expanded, the directory (of the file)
+ * must exist, relative paths from `cwd`. The value is the expanded path, as written otherwise.
+ * @example convertPath('existingDirPath', '/nonexist/x.log', { cwd: '/' }).ok // false
+ */
+export function convertPath(
+  type: PathType,
+  text: string,
+  options: { cwd: string; env?: Readonly<Record<string, string | undefined>>; host?: HostChecks },
+): ConvertResult<string> {
+  const host = options.host ?? createSystemHostChecks();
+  const fromCwd: HostChecks = {
+    ...host,
+    isDirectory: (path) => host.isDirectory(isAbsolute(path) ? path : `${options.cwd}/${path}`),
+  };
+  const ctx = {
+    host: fromCwd,
+    expandUser: (path: string) => expandUser(path, options.env ?? process.env, host),
+  };
+  try {
+    const value = type === 'existingDirPath' ? existingDirPath(ctx, text) : existingDirectory(ctx, text);
+    return { ok: true, value };
   } catch (e) {
     if (!(e instanceof ValueProblem)) throw e;
     return { ok: false, message: e.message, supervisorMessage: e.supervisorMessage };

@@ -1,5 +1,5 @@
-export type { ConvertResult, ValueType } from './convert.ts';
-export { convertValue } from './convert.ts';
+export type { ConvertResult, PathType, ValueType } from './convert.ts';
+export { convertPath, convertValue } from './convert.ts';
 export type { ConfigIssue } from './errors.ts';
 export { ConfigError, formatIssue } from './errors.ts';
 export { defaultConfigPaths, findConfigFile } from './find-config.ts';

@@ -1,11 +1,31 @@
 // Path-typed values: `~` expansion and Supervisor's existence checks of directories.
+import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ParseContext } from './context.ts';
 import { ValueProblem } from './errors.ts';
+import type { HostChecks } from './host.ts';
 import { pyRepr } from './python.ts';
 
+/** What the directory checks need: `~` expansion and the machine's facts (none: all pass). */
+export type PathContext = Pick<ParseContext, 'expandUser' | 'host'>;
+
+/** os.path.expanduser: `~` from `env.HOME`, `~user` from the host's user database. */
+export function expandUser(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+  host: HostChecks | undefined,
+): string {
+  if (!path.startsWith('~')) return path;
+  const slash = path.indexOf('/');
+  const user = slash < 0 ? path.slice(1) : path.slice(1, slash);
+  const rest = slash < 0 ? '' : path.slice(slash);
+  const home = user === '' ? (env.HOME ?? homedir()) : host?.homeOf(user);
+  if (home === undefined) return path;
+  return (home.endsWith('/') && rest ? home.slice(0, -1) : home) + rest;
+}
+
 /** A file whose directory must exist (log files, pidfile): returns the `~`-expanded path. */
-export function existingDirPath(ctx: ParseContext, value: string): string {
+export function existingDirPath(ctx: PathContext, value: string): string {
   const path = ctx.expandUser(value);
   const dir = path.includes('/') ? dirname(path) : '';
   if (dir === '' || !ctx.host || ctx.host.isDirectory(dir)) return path;
@@ -16,7 +36,7 @@ export function existingDirPath(ctx: ParseContext, value: string): string {
 }
 
 /** A directory that must exist (childlogdir, [supervisord] directory). */
-export function existingDirectory(ctx: ParseContext, value: string): string {
+export function existingDirectory(ctx: PathContext, value: string): string {
   const path = ctx.expandUser(value);
   if (!ctx.host || ctx.host.isDirectory(path)) return path;
   throw new ValueProblem(

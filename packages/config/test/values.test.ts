@@ -1,6 +1,6 @@
 // Value types (spec §2.6), environment= (§2.7), % expansion (§2.5) and their error texts.
 import { describe, expect, test } from 'vitest';
-import { parse, parseEnvironment } from '../src/index.ts';
+import { convertPath, parse, parseEnvironment } from '../src/index.ts';
 import { analyze, config, program, supervisorError } from './helpers.ts';
 
 describe('value types', () => {
@@ -380,5 +380,38 @@ describe('servers and [supervisorctl]', () => {
         processes: ['php0', 'php1'],
       },
     ]);
+  });
+});
+
+describe('convertPath: path options given outside a config file (supervisord -l -j -q -d)', () => {
+  test.each([
+    ['existingDirPath', '/etc/x.log', { ok: true, value: '/etc/x.log' }],
+    ['existingDirPath', 'x.log', { ok: true, value: 'x.log' }],
+    ['existingDirPath', '~/x.log', { ok: true, value: '/tmp/x.log' }],
+    [
+      'existingDirPath',
+      'nosuch/../x.log',
+      {
+        ok: false,
+        supervisorMessage: 'The directory named as part of the path nosuch/../x.log does not exist',
+      },
+    ],
+    [
+      'existingDirPath',
+      '/etc/passwd/x.log',
+      {
+        ok: false,
+        supervisorMessage: 'The directory named as part of the path /etc/passwd/x.log does not exist',
+      },
+    ],
+    ['existingDirectory', 'etc', { ok: true, value: 'etc' }],
+    [
+      'existingDirectory',
+      '/nonexistent',
+      { ok: false, supervisorMessage: '/nonexistent is not an existing directory' },
+    ],
+  ] as const)('%s %s', (type, text, expected) => {
+    // Relative paths are from cwd (here /), not from the process's working directory.
+    expect(convertPath(type, text, { cwd: '/', env: { HOME: '/tmp' } })).toMatchObject(expected);
   });
 });
