@@ -124,25 +124,27 @@ export async function runSupd(options: RunOptions): Promise<number> {
   const sd = config.supervisord;
   if (sd.user !== null && process.getuid?.() !== 0)
     throw new UsageError("Can't drop privilege as nonroot user");
-  const limitLines: string[] = [];
+  // Logged once the main log is open, as supervisord does.
+  const limitLines: { level: 'info' | 'warn'; message: string }[] = [];
   for (const [limit, minimum] of [
     ['nofile', sd.minfds],
     ['nproc', sd.minprocs],
   ] as const) {
     const outcome = ensureLimit(limit, minimum);
     if (outcome && 'refusal' in outcome) throw new UsageError(outcome.refusal);
-    if (outcome) limitLines.push(outcome.raised);
+    if (outcome) limitLines.push({ level: 'info', message: outcome.raised });
   }
   const start = options.startOpenFiles;
   const childOpenFiles = start === undefined ? undefined : childOpenFilesLimit(start, sd.minfds);
   // supervisord raises its own limit (its children's) when it was started below minfds.
   if (start !== undefined && start < sd.minfds && limitLines.length === 0) {
-    limitLines.push(increased('nofile', sd.minfds));
+    limitLines.push({ level: 'info', message: increased('nofile', sd.minfds) });
   }
   if (childOpenFiles !== undefined && spawnerKind() !== 'native') {
-    limitLines.push(
-      `children inherit supd's open-files limit: the node:child_process spawner cannot lower it to ${childOpenFiles}`,
-    );
+    limitLines.push({
+      level: 'warn',
+      message: `children inherit supd's open-files limit: the node:child_process spawner cannot lower it to ${childOpenFiles}`,
+    });
   }
   const uid = sd.user !== null ? dropPrivileges(sd.user) : null;
 
@@ -237,14 +239,14 @@ export async function runSupd(options: RunOptions): Promise<number> {
       for (const w of config.warnings) log.log('warn', w.message);
       for (const info of config.infos) log.log('info', info);
       if (first) {
-        for (const line of limitLines) log.log(line.startsWith('Increased') ? 'info' : 'warn', line);
+        for (const { level, message } of limitLines) log.log(level, message);
       }
       if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier);
       supervisor = new Supervisor(config, {
         logger: log,
         env: options.env,
         serverUrl: serverUrlFor(config),
-        ...(childOpenFiles === undefined ? {} : { childOpenFiles }),
+        childOpenFiles,
       });
       try {
         servers = await openServers({

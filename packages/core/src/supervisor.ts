@@ -32,7 +32,7 @@ export interface SupervisorOptions {
    * soft limit to the hard one at start. Set in each child by the native helper; with
    * node:child_process children inherit ours. @default ours
    */
-  readonly childOpenFiles?: number;
+  readonly childOpenFiles?: number | undefined;
   /**
    * The wall clock TICK_5/60/3600 are aligned to (epoch ms). Tests pass one set just before a
    * boundary to see a tick without waiting for it.
