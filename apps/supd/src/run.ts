@@ -260,7 +260,6 @@ export async function runSupd(options: RunOptions): Promise<number> {
         if (e instanceof ServerStartError) throw new StartupError(e.message);
         throw e;
       }
-      if (config.httpServers.length) log.log('info', "RPC interface 'supervisor' initialized");
       if (first) {
         if (options.daemonChild) {
           log.log('info', 'daemonizing the supervisord process');

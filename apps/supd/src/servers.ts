@@ -83,6 +83,8 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
         config.username !== null && config.password !== null
           ? { username: config.username, password: config.password }
           : undefined;
+      // supervisord logs both lines for each server, in this order.
+      options.logger.log('info', "RPC interface 'supervisor' initialized");
       if (!auth)
         options.logger.log(
           'critical',

@@ -1,6 +1,7 @@
 // supd as a user runs it: the built bin, real children, real signals.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
@@ -38,6 +39,18 @@ function runDaemon(cwd: string, command = [process.execPath, BIN]) {
     await waitFor(() => !isPidAlive(pid), { timeoutMs: 10_000, what: 'daemon exit' });
   };
   return { result, pid, stop, [Symbol.asyncDispose]: stop };
+}
+
+// A port nothing listens on now (127.0.0.1 only).
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 function pidsFromLog(log: string): number[] {
@@ -158,6 +171,29 @@ describe.runIf(runE2e)('supd', () => {
     const created = join(dir.path, 'work', 'created');
     await waitFor(() => existsSync(created), { timeoutMs: 10_000, what: 'the file the child creates' });
     expect(statSync(created).mode & 0o777).toBe(0o600);
+  });
+
+  test('each HTTP server logs its RPC interface line, then its no-authentication line', async () => {
+    await using dir = makeTempDir();
+    const port = await freePort();
+    config(
+      dir.path,
+      SLEEPER,
+      `[unix_http_server]\nfile=%(here)s/s.sock\n[inet_http_server]\nport=127.0.0.1:${port}\n`,
+    );
+    await using _supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /supervisord started with pid/);
+    const lines = readLog(log)
+      .split('\n')
+      .map((line) => line.slice(24))
+      .filter((line) => /RPC interface|HTTP authentication/.test(line));
+    expect(lines).toEqual([
+      "INFO RPC interface 'supervisor' initialized",
+      "CRIT Server 'inet_http_server' running without any HTTP authentication checking",
+      "INFO RPC interface 'supervisor' initialized",
+      "CRIT Server 'unix_http_server' running without any HTTP authentication checking",
+    ]);
   });
 
   test('HUP re-reads the config in the same process; a bad config then exits 2', async () => {
