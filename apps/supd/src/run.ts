@@ -161,10 +161,11 @@ export async function runSupd(options: RunOptions): Promise<number> {
   const onSignal = (name: NodeJS.Signals, stop: Stop | 'reopen') =>
     process.on(name, () => {
       if (stop === 'reopen') {
+        // Both lines go to the file being replaced, as supervisord writes them before reopening.
         log?.log('info', 'received SIGUSR2 indicating log reopen request');
+        log?.log('info', 'supervisord logreopen');
         log?.reopen();
         supervisor?.reopenLogs();
-        log?.log('info', 'supervisord logreopen');
         return;
       }
       if (stop === 'reload' && requests.includes('shutdown')) {

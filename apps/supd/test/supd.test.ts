@@ -217,16 +217,27 @@ describe.runIf(runE2e)('supd', () => {
     expect(processesInGroups(pids)).toEqual([]);
   });
 
-  test('USR2 reopens the main log (after an external logrotate)', async () => {
+  test('USR2 reopens the main log and the child logs (after an external logrotate)', async () => {
     await using dir = makeTempDir();
-    config(dir.path, SLEEPER);
+    config(
+      dir.path,
+      '[program:ticker]\ncommand=sh -c "while :; do echo tick; sleep 0.1; done"\nstdout_logfile=%(here)s/ticker.log\nstartsecs=0\n',
+    );
     await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
     const log = join(dir.path, 'supd.log');
-    await waitForLog(log, /success: sleeper/);
+    const childLog = join(dir.path, 'ticker.log');
+    await waitForLog(log, /success: ticker/);
+    await waitFor(() => readLog(childLog).includes('tick'), { what: 'child output' });
     renameSync(log, `${log}.old`);
+    renameSync(childLog, `${childLog}.old`);
     supd.child.kill('SIGUSR2');
-    await waitForLog(log, /INFO supervisord logreopen/);
-    expect(readLog(`${log}.old`)).toMatch(/received SIGUSR2 indicating log reopen request/);
+    // Both lines are written before the reopen, so they end the old file, as with supervisord.
+    await waitForLog(
+      `${log}.old`,
+      /INFO received SIGUSR2 indicating log reopen request\n.* INFO supervisord logreopen\n$/,
+    );
+    await waitFor(() => readLog(childLog).includes('tick'), { what: 'child output in the new file' });
+    expect(readLog(log)).toBe('');
     expect(supd.stdout()).toBe(''); // -s: silent
   });
 
