@@ -214,8 +214,13 @@ export async function runSupd(options: RunOptions): Promise<number> {
     version: handle.version,
   });
 
-  const pidfile = resolve(options.cwd, sd.pidfile);
-  let wrotePidfile = false;
+  // Written at every start (a HUP may name another file), removed at every stop: supervisord's
+  // write_pidfile() and cleanup() around each run.
+  let pidfile: string | null = null;
+  const removePidfile = () => {
+    if (pidfile !== null) rmSync(pidfile, { force: true });
+    pidfile = null;
+  };
   let servers: { close(): Promise<void> } | null = null;
   let first = true;
   let started = false;
@@ -261,17 +266,22 @@ export async function runSupd(options: RunOptions): Promise<number> {
         if (e instanceof ServerStartError) throw new StartupError(e.message);
         throw e;
       }
-      if (first) {
-        if (options.daemonChild) {
-          log.log('info', 'daemonizing the supervisord process');
-          // What supervisord's daemonized child does: its umask, and chdir to `directory`
-          // (paths in the config were already resolved against the startup directory).
-          process.umask(s.umask);
-          if (s.directory !== null) process.chdir(s.directory);
-        }
-        writeFileSync(pidfile, `${process.pid}\n`);
-        wrotePidfile = true;
+      if (first && options.daemonChild) {
+        log.log('info', 'daemonizing the supervisord process');
+        // What supervisord's daemonized child does: its umask, and chdir to `directory`
+        // (paths in the config were already resolved against the startup directory).
+        process.umask(s.umask);
+        if (s.directory !== null) process.chdir(s.directory);
+      }
+      const path = resolve(options.cwd, s.pidfile);
+      try {
+        writeFileSync(path, `${process.pid}\n`);
+        pidfile = path;
         log.log('info', `supervisord started with pid ${process.pid}`);
+      } catch {
+        log.log('critical', `could not write pidfile ${path}`);
+      }
+      if (first) {
         options.daemonChild?.ready();
         first = false;
       }
@@ -292,6 +302,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
       await supervisor.close();
       await servers.close();
       servers = null;
+      removePidfile();
       if (stop === 'shutdown') return 0;
       try {
         config = readConfig(options);
@@ -308,6 +319,6 @@ export async function runSupd(options: RunOptions): Promise<number> {
     await supervisor?.close();
     await servers?.close();
     log?.close();
-    if (wrotePidfile) rmSync(pidfile, { force: true });
+    removePidfile();
   }
 }

@@ -202,11 +202,23 @@ describe.runIf(runE2e)('supd', () => {
     await using supd = startSupd(['-n', '-c', file], dir.path);
     const log = join(dir.path, 'supd.log');
     await waitForLog(log, /success: sleeper entered RUNNING state/);
-    config(dir.path, `${SLEEPER}[program:added]\ncommand=sleep 300\nstartsecs=0\n`);
+    expect(readFileSync(join(dir.path, 'supd.pid'), 'utf8')).toBe(`${supd.child.pid}\n`);
+    // The new config names another pidfile: the old one is removed, the new one written.
+    config(
+      dir.path,
+      `${SLEEPER}[program:added]\ncommand=sleep 300\nstartsecs=0\n`,
+      'pidfile=%(here)s/other.pid',
+    );
     supd.child.kill('SIGHUP');
     await waitForLog(log, /success: added entered RUNNING state/);
     expect(readLog(log)).toMatch(/WARN received SIGHUP indicating restart request/);
-    expect(readLog(log).match(/supervisord started with pid/g)).toHaveLength(1);
+    // Every start logs it, as supervisord's write_pidfile() does; same process.
+    expect([...readLog(log).matchAll(/supervisord started with pid (\d+)/g)].map((m) => m[1])).toEqual([
+      String(supd.child.pid),
+      String(supd.child.pid),
+    ]);
+    expect(existsSync(join(dir.path, 'supd.pid'))).toBe(false);
+    expect(readFileSync(join(dir.path, 'other.pid'), 'utf8')).toBe(`${supd.child.pid}\n`);
     const pids = pidsFromLog(readLog(log));
     writeFileSync(file, '[supervisord]\n[program:bad]\ncommand=x\nautostart=maybe\n');
     supd.child.kill('SIGHUP');
@@ -215,6 +227,21 @@ describe.runIf(runE2e)('supd', () => {
       /^Error: .*supervisord\.conf:4 \[program:bad\] autostart: invalid value 'maybe'/,
     );
     expect(processesInGroups(pids)).toEqual([]);
+    expect(existsSync(join(dir.path, 'other.pid'))).toBe(false);
+  });
+
+  test('a pidfile that cannot be written is logged as CRIT and supd runs on, as supervisord', async () => {
+    await using dir = makeTempDir();
+    mkdirSync(join(dir.path, 'supd.pid')); // a directory where the pidfile should go
+    config(dir.path, SLEEPER);
+    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: sleeper entered RUNNING state/);
+    expect(readLog(log)).toMatch(new RegExp(`CRIT could not write pidfile ${join(dir.path, 'supd.pid')}\n`));
+    expect(readLog(log)).not.toMatch(/supervisord started with pid/);
+    supd.child.kill('SIGTERM');
+    expect(await supd.exited()).toBe(0);
+    expect(statSync(join(dir.path, 'supd.pid')).isDirectory()).toBe(true);
   });
 
   test('USR2 reopens the main log and the child logs (after an external logrotate)', async () => {
