@@ -18,7 +18,7 @@ import { childOpenFilesLimit, ensureLimit, increased } from './limits.ts';
 import { MainLog } from './main-log.ts';
 import { applyOverrides, type SupdArgs, UsageError } from './options.ts';
 import { type HttpHandler, openServers, ServerStartError } from './servers.ts';
-import { lookupUser } from './users.ts';
+import { lookupUser, unknownUserMessage } from './users.ts';
 import { supdVersion } from './version.ts';
 
 export interface SupdIO {
@@ -107,22 +107,26 @@ function serverUrlFor(config: Config): string | null {
   return inet?.family === 'inet' ? `http://${inet.host || 'localhost'}:${inet.port}` : null;
 }
 
-function dropPrivileges(user: string): number {
-  const info = lookupUser(user);
-  if (!info) throw new UsageError(`Invalid user name ${user}`);
+// supervisord's set_uid_or_exit: nothing to do when already that user, otherwise only root may.
+function dropPrivileges(user: { name: string; uid: number; gid: number }): number {
+  if (process.getuid?.() === user.uid) return user.uid;
+  if (process.getuid?.() !== 0) throw new UsageError("Can't drop privilege as nonroot user");
   // Supplementary groups too, then gid, then uid.
   const posix = process as NodeJS.Process & { initgroups?(user: string, group: number): void };
-  posix.initgroups?.(user, info.gid);
-  process.setgid?.(info.gid);
-  process.setuid?.(info.uid);
-  return info.uid;
+  posix.initgroups?.(user.name, user.gid);
+  process.setgid?.(user.gid);
+  process.setuid?.(user.uid);
+  return user.uid;
 }
 
 /** Runs supd until it is told to stop; resolves with the exit code. */
 export async function runSupd(options: RunOptions): Promise<number> {
   let config = readConfig(options);
   const sd = config.supervisord;
-  if (sd.user !== null && process.getuid?.() !== 0)
+  // The user is looked up first (`Invalid user name x` even when not root), as supervisord does.
+  const user = sd.user === null ? null : lookupUser(sd.user);
+  if (sd.user !== null && !user) throw new UsageError(unknownUserMessage(sd.user));
+  if (user && process.getuid?.() !== user.uid && process.getuid?.() !== 0)
     throw new UsageError("Can't drop privilege as nonroot user");
   // Logged once the main log is open, as supervisord does.
   const limitLines: { level: 'info' | 'warn'; message: string }[] = [];
@@ -146,7 +150,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
       message: `children inherit supd's open-files limit: the node:child_process spawner cannot lower it to ${childOpenFiles}`,
     });
   }
-  const uid = sd.user !== null ? dropPrivileges(sd.user) : null;
+  const uid = user ? dropPrivileges(user) : null;
 
   let state: SupervisorStateName = 'RESTARTING';
   let supervisor: Supervisor | null = null;

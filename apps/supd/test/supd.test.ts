@@ -1,6 +1,6 @@
 // supd as a user runs it: the built bin, real children, real signals.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
@@ -297,6 +297,61 @@ describe.runIf(runE2e)('supd', () => {
         'sleeper-stdout---ident-',
       ),
     );
+  });
+});
+
+// -u: root drops to the user; anyone may name themselves. Run as `nobody` through setpriv.
+const hasSetpriv = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+const nobody = /^nobody:[^:]*:(\d+):(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'));
+describe.runIf(runE2e && process.getuid?.() === 0 && hasSetpriv && nobody)('supd -u', () => {
+  const [uid, gid] = [Number(nobody?.[1]), Number(nobody?.[2])];
+  const asNobody = ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', process.execPath, BIN];
+  const unusedUid = () => {
+    const used = new Set(
+      readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .map((line) => line.split(':')[2]),
+    );
+    let id = 54321;
+    while (used.has(String(id))) id++;
+    return id;
+  };
+  const uidOf = (pid: number) =>
+    Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
+  test.each([
+    [[], 'nosuchuser', 'Error: Invalid user name nosuchuser\n'],
+    [[], '', 'Error: Invalid user name \n'],
+    [[], 'UNUSED', 'Error: Invalid user id UNUSED\n'],
+    // The name is checked before the privilege, as supervisord checks it.
+    [asNobody, 'nosuchuser', 'Error: Invalid user name nosuchuser\n'],
+    [asNobody, 'root', "Error: Can't drop privilege as nonroot user\n"],
+  ])('%j -u %j: supervisord’s message, exit 2', async (command, user, message) => {
+    await using dir = makeTempDir();
+    chmodSync(dir.path, 0o777);
+    config(dir.path, SLEEPER);
+    const u = user === 'UNUSED' ? String(unusedUid()) : user;
+    const cmd = command.length ? command : [process.execPath, BIN];
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), '-n', '-c', 'supervisord.conf', '-u', u], {
+      cwd: dir.path,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect([r.status, r.stderr]).toEqual([2, `${message.replace('UNUSED', u)}For help, use supd -h\n`]);
+  });
+
+  test.each([
+    ['root, -u <uid>', [process.execPath, BIN], String(uid)],
+    ['nobody, -u nobody (itself)', asNobody, 'nobody'],
+  ])('as %s: supd and its children run as the user', async (_, command, user) => {
+    await using dir = makeTempDir();
+    chmodSync(dir.path, 0o777);
+    config(dir.path, SLEEPER);
+    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf', '-u', user], dir.path, command);
+    const log = join(dir.path, 'supd.log');
+    const [, child] = await waitForLog(log, /spawned: 'sleeper' with pid (\d+)\n[\s\S]*entered RUNNING/);
+    expect(readLog(log)).toMatch(new RegExp(`INFO Set uid to user ${uid} succeeded\n`));
+    expect([uidOf(supd.child.pid!), uidOf(Number(child))]).toEqual([uid, uid]);
   });
 });
 
