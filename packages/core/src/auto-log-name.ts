@@ -1,8 +1,9 @@
-import { randomInt } from 'node:crypto';
 import { closeSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Python's tempfile name characters.
+// Python's tempfile name characters. Like Python's tempfile, the names come from a plain PRNG: they
+// need to be unlikely to collide, not secret ('wx' refuses an existing file and we try again), and
+// node:crypto would be loaded at start for nothing else.
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789_';
 
 /**
@@ -20,7 +21,7 @@ export function createAutoLogFile(options: {
 }): string {
   for (;;) {
     let suffix = '';
-    for (let i = 0; i < 8; i++) suffix += CHARS[randomInt(CHARS.length)];
+    for (let i = 0; i < 8; i++) suffix += CHARS[Math.floor(Math.random() * CHARS.length)];
     const path = join(
       options.childlogdir,
       `${options.processName}-${options.channel}---${options.identifier}-${suffix}.log`,

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
 import {
@@ -10,6 +9,7 @@ import {
   type SupervisorEvent,
 } from '@supctl/events';
 import { CaptureParser } from './capture-parser.ts';
+import { monotonicMs } from './clock.ts';
 import { describeExit, describeProcess } from './describe.ts';
 import { SupervisorError } from './errors.ts';
 import type { MainLogger } from './main-log.ts';
@@ -93,7 +93,7 @@ export class ManagedProcess {
   #child: SpawnedChild | null = null;
   #pid = 0;
   #startMs = 0;
-  #startedAt = 0; // performance.now() of the last spawn, for durations
+  #startedAt = 0; // monotonicMs() of the last spawn, for durations
   #stopMs = 0;
   #backoff = 0;
   #spawnerr = '';
@@ -286,7 +286,7 @@ export class ManagedProcess {
     this.#spawnerr = '';
     this.#exitStatus = 0;
     this.#startMs = Date.now();
-    this.#startedAt = performance.now();
+    this.#startedAt = monotonicMs();
     this.#change('STARTING');
     let child: SpawnedChild;
     try {
@@ -397,7 +397,7 @@ export class ManagedProcess {
   // STARTING → RUNNING once `now - laststart > startsecs` (strictly).
   #checkStarted(): void {
     if (this.#state !== 'STARTING') return;
-    const remaining = this.config.startSecs * 1000 - (performance.now() - this.#startedAt);
+    const remaining = this.config.startSecs * 1000 - (monotonicMs() - this.#startedAt);
     if (remaining >= 0) this.#setTimer(remaining + 1, () => this.#checkStarted());
     else this.#enterRunning();
   }
@@ -490,7 +490,7 @@ export class ManagedProcess {
     if (child !== this.#child) return;
     this.#clearTimer();
     const pid = this.#pid;
-    const elapsedMs = performance.now() - this.#startedAt;
+    const elapsedMs = monotonicMs() - this.#startedAt;
     const tooQuickly = elapsedMs < this.config.startSecs * 1000;
     const status = signal !== null ? -1 : (code ?? 0);
     const expected = signal === null && this.config.exitCodes.includes(status);
@@ -541,7 +541,7 @@ export class ManagedProcess {
     const step = this.#ctx.backoffStepMs;
     const restart = () => {
       if (this.#state !== 'EXITED' || this.#ctx.isShuttingDown()) return;
-      const now = performance.now();
+      const now = monotonicMs();
       const wait = this.#ctx.restartThrottle.delay(now);
       if (wait > 0) {
         this.#setTimer(wait, restart);
@@ -551,7 +551,7 @@ export class ManagedProcess {
       this.#lastAutorestartMs = now;
       this.spawn();
     };
-    const wait = bySignal ? 0 : this.#lastAutorestartMs + step - performance.now();
+    const wait = bySignal ? 0 : this.#lastAutorestartMs + step - monotonicMs();
     if (wait <= 0) restart();
     else this.#setTimer(wait, restart);
   }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { monotonicMs } from './clock.ts';
 
 /** One spawn for the native helper: everything is already resolved and checked. */
 export interface NativeSpawnRequest {
@@ -115,7 +116,7 @@ export class NativeChild extends EventEmitter {
         callback: (bytes: number, buffer: Uint8Array) => {
           this.#sinks[index]?.(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
           if (!this.#paced) return true;
-          const now = performance.now();
+          const now = monotonicMs();
           const chatty = now - lastRead < 1 && bytes < READ_BUFFER_SIZE / 2;
           lastRead = now;
           if (!chatty) return true;

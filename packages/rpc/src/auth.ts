@@ -1,4 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+// node:crypto is loaded on first use: a daemon without credentials configured never needs it, and
+// loading it at start costs supd memory (issue 5).
+const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
 
 /**
  * Credentials a server requires, as `[unix_http_server]`/`[inet_http_server]` spell them: the
@@ -11,6 +13,7 @@ export interface AuthConfig {
 
 // Equal-length digests make the comparison constant-time whatever the inputs' lengths.
 function sameString(a: string, b: string): boolean {
+  const { createHash, timingSafeEqual } = crypto();
   const da = createHash('sha256').update(a, 'utf8').digest();
   const db = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(da, db);
@@ -32,7 +35,7 @@ export function checkCredentials(
   if (typeof username !== 'string' || typeof password !== 'string') return false;
   const userOk = sameString(auth.username, username);
   const passwordOk = auth.password.startsWith('{SHA}')
-    ? sameString(auth.password.slice(5), createHash('sha1').update(password, 'utf8').digest('hex'))
+    ? sameString(auth.password.slice(5), crypto().createHash('sha1').update(password, 'utf8').digest('hex'))
     : sameString(auth.password, password);
   return userOk && passwordOk;
 }
