@@ -172,7 +172,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
         supervisor?.reopenLogs();
         return;
       }
-      if (stop === 'reload' && requests.includes('shutdown')) {
+      if (stop === 'reload' && state === 'SHUTDOWN') {
         log?.log('warn', `ignored ${name} indicating restart request (shutdown in progress)`);
         return;
       }
@@ -300,14 +300,15 @@ export async function runSupd(options: RunOptions): Promise<number> {
       if (requests.length === 0) await new Promise<void>((r) => (wake = r));
       clearInterval(keepAlive);
       wake = null;
-      const stop = requests.includes('shutdown') ? 'shutdown' : 'reload';
-      requests.length = 0;
-      state = stop === 'shutdown' ? 'SHUTDOWN' : 'RESTARTING';
+      state = requests.includes('shutdown') ? 'SHUTDOWN' : 'RESTARTING';
       await supervisor.close();
       await servers.close();
       servers = null;
       removePidfile();
-      if (stop === 'shutdown') return 0;
+      // What came in while stopping is part of this stop, as it only sets supervisord's mood: a
+      // second HUP restarts once, a TERM makes a restart a shutdown.
+      requests.length = 0;
+      if (state === 'SHUTDOWN') return 0;
       try {
         config = readConfig(options);
       } catch (e) {

@@ -230,6 +230,61 @@ describe.runIf(runE2e)('supd', () => {
     expect(existsSync(join(dir.path, 'other.pid'))).toBe(false);
   });
 
+  // A program that takes stopwaitsecs (2 s) to stop: signals arrive while supd is stopping.
+  const STUBBORN =
+    '[program:stubborn]\ncommand=sh -c "trap \'\' TERM; while :; do sleep 0.1; done"\nstartsecs=0\nstopwaitsecs=2\n';
+  const lifecycle = (log: string) =>
+    readLog(log)
+      .split('\n')
+      .map((line) => line.slice(24))
+      .filter((line) => /^WARN (received|ignored) SIG|started with pid|waiting for/.test(line))
+      .map((line) => line.replace(/pid \d+/, 'pid N'));
+
+  test('signals while stopping only change the mood: a second HUP restarts once', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, STUBBORN);
+    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: stubborn/);
+    supd.child.kill('SIGHUP');
+    await waitForLog(log, /waiting for stubborn to die/);
+    supd.child.kill('SIGHUP');
+    await waitForLog(log, /received SIGHUP[\s\S]*received SIGHUP/);
+    await waitForLog(log, /started with pid[\s\S]*started with pid[\s\S]*success: stubborn/);
+    supd.child.kill('SIGTERM');
+    expect(await supd.exited()).toBe(0);
+    expect(lifecycle(log)).toEqual([
+      'INFO supervisord started with pid N',
+      'WARN received SIGHUP indicating restart request',
+      'INFO waiting for stubborn to die',
+      'WARN received SIGHUP indicating restart request',
+      'INFO supervisord started with pid N',
+      'WARN received SIGTERM indicating exit request',
+      'INFO waiting for stubborn to die',
+    ]);
+  });
+
+  test('signals while stopping: TERM turns a restart into an exit, HUP during an exit is ignored', async () => {
+    await using dir = makeTempDir();
+    config(dir.path, STUBBORN);
+    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const log = join(dir.path, 'supd.log');
+    await waitForLog(log, /success: stubborn/);
+    supd.child.kill('SIGHUP');
+    await waitForLog(log, /waiting for stubborn to die/);
+    supd.child.kill('SIGTERM');
+    await waitForLog(log, /received SIGTERM/);
+    supd.child.kill('SIGHUP');
+    expect(await supd.exited()).toBe(0);
+    expect(lifecycle(log)).toEqual([
+      'INFO supervisord started with pid N',
+      'WARN received SIGHUP indicating restart request',
+      'INFO waiting for stubborn to die',
+      'WARN received SIGTERM indicating exit request',
+      'WARN ignored SIGHUP indicating restart request (shutdown in progress)',
+    ]);
+  });
+
   test('a pidfile that cannot be written is logged as CRIT and supd runs on, as supervisord', async () => {
     await using dir = makeTempDir();
     mkdirSync(join(dir.path, 'supd.pid')); // a directory where the pidfile should go
