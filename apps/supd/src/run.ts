@@ -8,6 +8,7 @@ import {
   type ConfigIssue,
   defaultConfigPaths,
   findConfigFile,
+  formatIssue,
   load,
 } from '@supctl/config';
 import { cleanupAutoLogs, type MainLogger, Supervisor, spawnerKind } from '@supctl/core';
@@ -246,7 +247,10 @@ export async function runSupd(options: RunOptions): Promise<number> {
       } else if (uid !== null) {
         log.log('info', `Set uid to user ${uid} succeeded`);
       }
-      for (const w of config.warnings) log.log('warn', w.message);
+      // supervisord's own warnings in its words; supd's lint says where (file:line [section] option).
+      for (const w of config.warnings) {
+        log.log('warn', w.origin === 'supervisor' ? w.message : formatIssue({ ...w, detail: w.message }));
+      }
       for (const info of config.infos) log.log('info', info);
       if (first) {
         for (const { level, message } of limitLines) log.log(level, message);

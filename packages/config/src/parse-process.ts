@@ -207,6 +207,15 @@ function readProcesses(
       });
       throw new SectionFailed();
     }
+    if (command.value.trim() === '') {
+      ctx.warn({
+        origin: 'supctl',
+        section,
+        option: 'command',
+        ...command.raw,
+        message: 'empty command: the program cannot start (spawnerr: command is empty), so it ends FATAL',
+      });
+    }
     const name = ctx.expand(
       processNameTemplate,
       layers,

@@ -40,6 +40,21 @@ describe('delimiters, keys and whitespace', () => {
     expect(program(line).command).toBe(expected);
   });
 
+  test('an empty command parses (supervisord fails it at spawn) with a warning at its line', () => {
+    const r = analyze('[program:x]\ncommand=\n[program:y]\ncommand=   \n[program:z]\ncommand=true\n');
+    expect(r.issues).toEqual([]);
+    expect(r.config!.groups.map((g) => g.processes[0]!.command)).toEqual(['', '', 'true']);
+    expect(r.warnings.filter((w) => w.option === 'command')).toEqual([
+      expect.objectContaining({
+        section: 'program:x',
+        line: 3,
+        origin: 'supctl',
+        message: expect.stringMatching(/^empty command: /),
+      }),
+      expect.objectContaining({ section: 'program:y', line: 5, origin: 'supctl' }),
+    ]);
+  });
+
   test('the last duplicate key wins', () => {
     expect(program('command=one\ncommand=two').command).toBe('two');
   });
