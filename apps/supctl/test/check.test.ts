@@ -1,6 +1,6 @@
 // `supctl check`: the real bin, as a user runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -86,4 +86,13 @@ describe('supctl check', () => {
       'Usage: supctl <command>',
     );
   });
+});
+
+test("the README's example prints what the README says", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+  const [, conf, shown] = /cat > \/tmp\/check\.conf <<'EOF'\n([\s\S]*?)EOF\n.*\n((?:# .*\n)+)/.exec(readme)!;
+  const path = write('check.conf', conf!);
+  const { code, out, err } = check('--no-host-checks', path);
+  const expected = shown!.replace(/^# /gm, '').replaceAll('/tmp/check.conf', path);
+  expect(`${out}${err}exit ${code}\n`).toBe(expected);
 });
