@@ -174,6 +174,23 @@ function pyList(items: readonly string[]): string {
   return `[${items.map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')}]`;
 }
 
+// A flag's value, or an option's value as its [supervisord] key takes it.
+function convertOption(
+  option: SupdOption,
+  flag: string,
+  value: string | undefined,
+  cwd: string,
+): string | number | boolean | undefined {
+  if (option.flagValue) return true;
+  if (value === undefined || !option.convert) return value;
+  const result =
+    option.convert === 'existingDirPath' || option.convert === 'existingDirectory'
+      ? convertPath(option.convert, value, { cwd })
+      : convertValue(option.convert, value);
+  if (!result.ok) throw new UsageError(`invalid value for ${flag} '${value}': ${result.supervisorMessage}`);
+  return result.value;
+}
+
 /**
  * supd's command line, checked as supervisord checks it (paths against `cwd`, where supd was
  * started); a mistake is a {@link UsageError} in supervisord's words.
@@ -189,30 +206,23 @@ export function parseSupdArgs(argv: readonly string[], cwd: string = process.cwd
   if (parsed.rest.length)
     throw new UsageError(`positional arguments are not supported: ${pyList(parsed.rest)}`);
   let configFile: string | undefined;
-  let help = false;
-  let version = false;
   const overrides: Partial<Record<Key, string | number | boolean>> = {};
+  // Options are handled in order, as supervisord does: -h and -v act at once (what follows is not
+  // looked at), a value is converted before the option is checked for repetition.
+  const given = new Set<string>();
   for (const { spec, flag, value } of parsed.options) {
     const option = spec as SupdOption;
+    if (option.short === 'h' || option.short === '?')
+      return { configFile, help: true, version: false, overrides };
+    if (option.short === 'v') return { configFile, help: false, version: true, overrides };
+    const converted = convertOption(option, flag, value, cwd);
+    const name = option.long ?? option.short ?? flag;
+    if (given.has(name)) throw new UsageError(`conflicting command line option '${flag}'`);
+    given.add(name);
     if (option.short === 'c') configFile = value;
-    else if (option.short === 'h' || option.short === '?') help = true;
-    else if (option.short === 'v') version = true;
-    else if (option.key && option.flagValue) overrides[option.key] = true;
-    else if (option.key && value !== undefined) {
-      if (!option.convert) {
-        overrides[option.key] = value;
-        continue;
-      }
-      const result =
-        option.convert === 'existingDirPath' || option.convert === 'existingDirectory'
-          ? convertPath(option.convert, value, { cwd })
-          : convertValue(option.convert, value);
-      if (!result.ok)
-        throw new UsageError(`invalid value for ${flag} '${value}': ${result.supervisorMessage}`);
-      overrides[option.key] = result.value;
-    }
+    else if (option.key && converted !== undefined) overrides[option.key] = converted;
   }
-  return { configFile, help, version, overrides };
+  return { configFile, help: false, version: false, overrides };
 }
 
 /** The config with the command line's [supervisord] values on top. */

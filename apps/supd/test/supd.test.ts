@@ -451,17 +451,37 @@ describe.runIf(runE2e)('supd command line: supervisord’s messages and exit cod
       ['-c', 'x', '-d', '~/nonexistent'],
       "Error: invalid value for -d '~/nonexistent': ~/nonexistent is not an existing directory\nFor help, use supd -h\n",
     ],
+    // An option given twice is refused, as supervisord refuses it (its value is checked first).
+    [['-c', 'a', '-c', 'b'], "Error: conflicting command line option '-c'\nFor help, use supd -h\n"],
+    [['-n', '--nodaemon'], "Error: conflicting command line option '--nodaemon'\nFor help, use supd -h\n"],
+    [
+      ['--minprocs', '5', '--minp=6'],
+      "Error: conflicting command line option '--minprocs'\nFor help, use supd -h\n",
+    ],
+    [
+      ['-e', 'info', '-e', 'loud'],
+      "Error: invalid value for -e 'loud': bad logging level name 'loud'\nFor help, use supd -h\n",
+    ],
   ])('%j', (args, stderr) => {
     const r = run(args);
     expect([r.status, r.stderr]).toEqual([2, stderr]);
   });
 
-  test('-h and -v, long options by unique prefix', () => {
+  test('-h and -v, long options by unique prefix, the first of -h/-v wins', () => {
     expect(run(['-h'])).toMatchObject({
       status: 0,
       stdout: expect.stringContaining('-c/--configuration ARG'),
     });
     expect(run(['--vers'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+    // Options act in order: -h or -v ends the command line, as with supervisord.
+    expect(run(['-v', '-h', '-e', 'loud'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/),
+    });
+    expect(run(['-h', '-c', 'a', '-c', 'b'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('-c/--configuration ARG'),
+    });
   });
 
   // Searched first, next to the program: apps/supd/etc/supervisord.conf and apps/supd/supervisord.conf,
