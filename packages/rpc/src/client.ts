@@ -17,6 +17,7 @@ import {
   DEFAULT_CLIENT_MAX_FRAME_BYTES,
   DEFAULT_HEARTBEAT_MS,
   encodePreamble,
+  FRAME_HEADER_BYTES,
   PREAMBLE_LENGTH,
   PROTOCOL_VERSION,
   parsePreamble,
@@ -84,7 +85,8 @@ export interface StreamOptions {
 export interface RpcClient extends AsyncDisposable {
   /**
    * Calls a method; resolves to its result or rejects with a {@link Fault} (API errors) or an
-   * {@link RpcProtocolError} (transport). Many calls may be in flight at once.
+   * {@link RpcProtocolError} (transport). Many calls may be in flight at once. A request larger than
+   * the server's frame limit rejects with FRAME_TOO_LARGE, unsent; the connection stays.
    */
   call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>>;
   /** Live events matching `filter` (`types` narrows the event type). Starts at once, before iteration. */
@@ -454,9 +456,23 @@ class RpcClientImpl implements RpcClient {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  // A request the server would refuse for its size would close the connection and fail every call
+  // in flight: it fails alone, before it is sent.
+  #checkSize(method: string, frame: Buffer): void {
+    const limit = this.#server.maxFrameBytes;
+    const bytes = frame.length - FRAME_HEADER_BYTES;
+    if (limit > 0 && bytes > limit) {
+      throw new RpcProtocolError(
+        'FRAME_TOO_LARGE',
+        `${method}: request of ${bytes} bytes exceeds the server's frame limit of ${limit} bytes`,
+      );
+    }
+  }
+
   #request(method: string, params: readonly unknown[], pending: Pending): number {
     const id = this.#nextId++;
     const frame = encodeFrame({ id, method, params });
+    this.#checkSize(method, frame);
     this.#pending.set(id, pending);
     this.#socket.write(frame);
     return id;
@@ -495,7 +511,9 @@ class RpcClientImpl implements RpcClient {
       socket = this.#socket;
       this.#streams.set(id, stream as ClientStream<unknown>);
       try {
-        socket.write(encodeFrame({ id, method, params }));
+        const frame = encodeFrame({ id, method, params });
+        this.#checkSize(method, frame);
+        socket.write(frame);
       } catch (error) {
         this.#streams.delete(id);
         stream.finish(error as Error);

@@ -494,12 +494,30 @@ describe('bad input closes only that connection', () => {
     expect(await good.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
   });
 
-  test('an oversized frame from a typed client: the client learns why', async () => {
-    await using served = await serve({ maxFrameBytes: 1024 });
+  test("a typed client's request above the server's limit fails alone, unsent; the connection stays", async () => {
+    await using served = await serve({
+      maxFrameBytes: 1024,
+      overrides: {
+        'supervisor.readLog': async (offset, length) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return `log ${offset} ${length}`;
+        },
+      },
+    });
     const client = await served.connect();
+    const inFlight = client.call('supervisor.readLog', 1, 2);
     const error = await rejection(client.call('supervisor.sendProcessStdin', 'web', 'x'.repeat(5000)));
+    expect(error).toBeInstanceOf(RpcProtocolError);
     expect(error).toMatchObject({ code: 'FRAME_TOO_LARGE' });
-    expect(client.state).toBe('closed');
+    expect(error.message).toMatch(
+      /^supervisor\.sendProcessStdin: request of \d+ bytes exceeds the server's frame limit of 1024 bytes$/,
+    );
+    const stream = client.subscribe({ processes: ['x'.repeat(5000)] });
+    expect(await rejection(stream.next())).toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    expect(await inFlight).toBe('log 1 2');
+    expect(client.state).toBe('open');
+    expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
+    expect(served.warnings).toEqual([]);
   });
 
   test('a bad request with a good id gets an error and the connection stays', async () => {
