@@ -12,6 +12,7 @@ import type {
   TailOptions,
 } from './contract.ts';
 import { Fault, type WireError } from './faults.ts';
+import { isStreamMethodName } from './method-table.ts';
 import {
   CONTROL,
   DEFAULT_CLIENT_MAX_FRAME_BYTES,
@@ -479,6 +480,11 @@ class RpcClientImpl implements RpcClient {
   }
 
   call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>> {
+    if (isStreamMethodName(method)) {
+      // Its items would be dropped and its final answer never comes: the call would hang.
+      const usage = method === 'supctl.subscribe' ? 'client.subscribe(filter)' : 'client.tail(name, options)';
+      return Promise.reject(new TypeError(`call('${method}'): ${method} is a stream; use ${usage}`));
+    }
     if (this.#state !== 'open') return this.#whenOpen().then(() => this.call(method, ...params));
     return new Promise((resolve, reject) => {
       try {

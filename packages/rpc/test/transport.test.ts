@@ -106,6 +106,21 @@ describe('round trips', () => {
     expect(await client.call('supervisor.getPID')).toBe(process.pid);
   });
 
+  test('call() of a stream method rejects at once instead of hanging (untyped callers)', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const call = client.call as (method: string, ...params: unknown[]) => Promise<unknown>;
+    const subscribe = await rejection(call('supctl.subscribe', {}));
+    expect(subscribe).toBeInstanceOf(TypeError);
+    expect(subscribe.message).toBe(
+      "call('supctl.subscribe'): supctl.subscribe is a stream; use client.subscribe(filter)",
+    );
+    expect((await rejection(call('supctl.tail', 'web'))).message).toBe(
+      "call('supctl.tail'): supctl.tail is a stream; use client.tail(name, options)",
+    );
+    expect(await client.call('supervisor.getPID')).toBe(process.pid);
+  });
+
   test('many requests in flight on one connection, answered as they finish', async () => {
     const order: string[] = [];
     await using served = await serve({
