@@ -107,6 +107,15 @@ function checkStreamParams(method: StreamMethodName, params: readonly unknown[])
     return args;
   }
   const options = args[1] as Record<string, unknown>;
+  // As the subscribe filter: a misspelt option (`ofset`) is an error, not silently the default.
+  for (const key of Object.keys(options)) {
+    if (key !== 'channel' && key !== 'follow' && key !== 'offset') {
+      throw new Fault(
+        'INCORRECT_PARAMETERS',
+        `options: unknown key '${key}'; expected channel, follow or offset`,
+      );
+    }
+  }
   const { channel = 'stdout', follow = true, offset = -1600 } = options;
   if (channel !== 'stdout' && channel !== 'stderr') {
     throw new Fault(

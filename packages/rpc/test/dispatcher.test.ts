@@ -204,6 +204,9 @@ describe('createDispatcher', () => {
     expect(() => d.openStream('supctl.tail', ['web', { channel: 'stdin' }], signal)).toThrow(
       `INCORRECT_PARAMETERS: options.channel: expected 'stdout' or 'stderr', got "stdin"`,
     );
+    expect(() => d.openStream('supctl.tail', ['web', { ofset: 0 }], signal)).toThrow(
+      "INCORRECT_PARAMETERS: options: unknown key 'ofset'; expected channel, follow or offset",
+    );
     expect(() => d.openStream('supctl.tail', ['nope', {}], signal)).toThrow('BAD_NAME: nope');
   });
 });
