@@ -116,7 +116,10 @@ function checkStreamParams(method: StreamMethodName, params: readonly unknown[])
       );
     }
   }
-  const { channel = 'stdout', follow = true, offset = -1600 } = options;
+  // nil is absent (a client encodes `{ offset: undefined }` as nil), as in the subscribe filter.
+  const channel = options.channel ?? 'stdout';
+  const follow = options.follow ?? true;
+  const offset = options.offset ?? -1600;
   if (channel !== 'stdout' && channel !== 'stderr') {
     throw new Fault(
       'INCORRECT_PARAMETERS',

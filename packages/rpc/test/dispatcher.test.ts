@@ -208,6 +208,9 @@ describe('createDispatcher', () => {
       "INCORRECT_PARAMETERS: options: unknown key 'ofset'; expected channel, follow or offset",
     );
     expect(() => d.openStream('supctl.tail', ['nope', {}], signal)).toThrow('BAD_NAME: nope');
+    expect(() =>
+      d.openStream('supctl.tail', ['nope', { channel: null, follow: null, offset: null }], signal),
+    ).toThrow('BAD_NAME: nope');
   });
 });
 

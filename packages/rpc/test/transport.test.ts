@@ -237,6 +237,10 @@ describe('streams', () => {
     for await (const chunk of client.tail('web', { channel: 'stderr', follow: false }))
       chunks.push(chunk.data);
     expect(chunks).toEqual(['web stderr line 1\n', 'web stderr line 2\n']);
+    // Options left undefined (nil on the wire) take their defaults.
+    const defaults = client.tail('web', { channel: undefined, follow: undefined, offset: undefined });
+    expect((await defaults.next()).value).toEqual({ data: 'web stdout line 1\n', offset: 20 });
+    await defaults.return();
     const follow = client.tail('worker');
     expect((await follow.next()).value).toEqual({ data: 'worker stdout line 1\n', offset: 20 });
     expect(served.fake.tails).toBe(1);
