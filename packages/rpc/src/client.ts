@@ -44,7 +44,10 @@ export interface ConnectOptions {
   readonly password?: string;
   /**
    * Reconnect with backoff when an established connection drops. Calls made meanwhile wait; calls
-   * and streams in flight when it dropped fail with CONNECTION_LOST. @default false
+   * and streams in flight when it dropped fail with the error that ended it (CONNECTION_LOST,
+   * SERVER_CLOSING, HEARTBEAT_TIMEOUT): streams do not resume, subscribe again once the state is
+   * `open`. When it gives up, waiting calls fail with UNAUTHORIZED or VERSION_MISMATCH (retrying
+   * cannot help) or CONNECTION_LOST (its `cause` is the last socket error). @default false
    */
   readonly reconnect?: boolean | ReconnectOptions;
   /** Ping interval; the connection counts as lost after two silent intervals; 0 disables. @default 15000 */
@@ -417,6 +420,7 @@ class RpcClientImpl implements RpcClient {
     const options = typeof this.#options.reconnect === 'object' ? this.#options.reconnect : {};
     const { initialDelayMs = 100, maxDelayMs = 5000, maxAttempts = Number.POSITIVE_INFINITY } = options;
     let lastError = cause;
+    let attempts = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
       await new Promise<void>((resolve) => {
@@ -427,6 +431,7 @@ class RpcClientImpl implements RpcClient {
         };
       });
       if (this.#isClosed()) return;
+      attempts++;
       try {
         const next = await handshake(this.#address, this.#options);
         if (this.#isClosed()) {
@@ -447,7 +452,17 @@ class RpcClientImpl implements RpcClient {
           break;
       }
     }
-    if (!this.#isClosed()) this.#shutDown(lastError);
+    if (this.#isClosed()) return;
+    // A socket error (ECONNREFUSED, ENOENT) becomes a transport error that says we gave up.
+    this.#shutDown(
+      lastError instanceof RpcProtocolError
+        ? lastError
+        : new RpcProtocolError(
+            'CONNECTION_LOST',
+            `connection to ${describe(this.#address)} lost; gave up reconnecting after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError.message}`,
+            { cause: lastError },
+          ),
+    );
   }
 
   #whenOpen(): Promise<void> {

@@ -621,16 +621,29 @@ describe('client lifecycle', () => {
     await server.close();
   });
 
-  test('reconnect gives up after maxAttempts', async () => {
+  test('reconnect gives up after maxAttempts: waiting calls fail with CONNECTION_LOST, the socket error as cause', async () => {
     await using dir = makeTempDir('rpc-');
     const path = join(dir.path, 'g.sock');
     const server = createRpcServer({ api: makeFakeApi().api });
     await server.listen({ path });
+    let waiting: Promise<Error> | undefined;
+    let closedWith: Error | undefined;
     await using client = await connect(`unix://${path}`, {
       reconnect: { initialDelayMs: 1, maxAttempts: 3 },
+      onStateChange: (state, error) => {
+        if (state === 'reconnecting') waiting = rejection(client.call('supervisor.getState'));
+        if (state === 'closed') closedWith = error;
+      },
     });
     await server.close();
     await waitFor(() => client.state === 'closed', { what: 'the client to give up' });
+    const error = await waiting;
+    expect(error).toBeInstanceOf(RpcProtocolError);
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', cause: { code: 'ENOENT' } });
+    expect(error?.message).toBe(
+      `connection to unix://${path} lost; gave up reconnecting after 3 attempts: connect ENOENT ${path}`,
+    );
+    expect(closedWith).toBe(error);
     expect(await rejection(client.call('supervisor.getState'))).toMatchObject({ code: 'CLOSED' });
   });
 
