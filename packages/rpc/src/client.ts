@@ -50,7 +50,11 @@ export interface ConnectOptions {
    * cannot help) or CONNECTION_LOST (its `cause` is the last socket error). @default false
    */
   readonly reconnect?: boolean | ReconnectOptions;
-  /** Ping interval; the connection counts as lost after two silent intervals; 0 disables. @default 15000 */
+  /**
+   * Ping interval; 0 disables. A server silent for more than two intervals is noticed at the next
+   * ping, so within three (45 s by default): calls and streams then fail with HEARTBEAT_TIMEOUT.
+   * The server drops a client silent for more than three of them. @default 15000
+   */
   readonly heartbeatMs?: number;
   /** Time allowed to connect and handshake. @default 10000 */
   readonly connectTimeoutMs?: number;

@@ -24,7 +24,10 @@ export const DEFAULT_CLIENT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** The absolute upper bound of a frame (the length header is 32 bits). */
 export const MAX_FRAME_BYTES_LIMIT = 0xffff_ffff;
 
-/** How often a client pings; the server drops a client silent for 3 intervals. @default 15000 */
+/**
+ * How often a client pings. The client gives up on a server silent for more than 2 intervals, the
+ * server on a client silent for more than 3; each checks once per interval. @default 15000
+ */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
 /** How long a server waits for the preamble and hello. @default 10000 */
