@@ -145,10 +145,19 @@ function describe(address: ServerAddress): string {
   return 'path' in address ? `unix://${address.path}` : `tcp://${address.host}:${address.port}`;
 }
 
-// Opens a socket and runs the handshake: our preamble and hello, then the server's.
-function handshake(address: ServerAddress, options: ConnectOptions): Promise<Handshaken> {
+// Opens a socket and runs the handshake: our preamble and hello, then the server's. `signal`
+// abandons it (the client was closed while reconnecting).
+function handshake(
+  address: ServerAddress,
+  options: ConnectOptions,
+  signal?: AbortSignal,
+): Promise<Handshaken> {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_CLIENT_MAX_FRAME_BYTES;
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new RpcProtocolError('CLOSED', 'the client was closed'));
+      return;
+    }
     const reader: Reader = { onChunk: () => {} };
     const onread = {
       buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
@@ -174,8 +183,11 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
         ),
       options.connectTimeoutMs ?? 10_000,
     );
+    const onAbort = () => fail(new RpcProtocolError('CLOSED', 'the client was closed'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (error: Error) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       reader.onChunk = () => {};
       socket.destroy();
       reject(error);
@@ -252,6 +264,7 @@ function handshake(address: ServerAddress, options: ConnectOptions): Promise<Han
         return;
       }
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       reader.onChunk = () => {};
       socket.removeAllListeners('error');
       socket.removeAllListeners('close');
@@ -295,6 +308,8 @@ class RpcClientImpl implements RpcClient {
   #waiters: { resolve(): void; reject(error: Error): void }[] = [];
   #socketClosed: Promise<void> = Promise.resolve();
   #wakeReconnect: (() => void) | undefined;
+  // Abandons a reconnect attempt's handshake, so close() leaves no socket or timer behind.
+  #abortHandshake: AbortController | undefined;
 
   constructor(address: ServerAddress, options: ConnectOptions, first: Handshaken) {
     this.#address = address;
@@ -437,7 +452,8 @@ class RpcClientImpl implements RpcClient {
       if (this.#isClosed()) return;
       attempts++;
       try {
-        const next = await handshake(this.#address, this.#options);
+        this.#abortHandshake = new AbortController();
+        const next = await handshake(this.#address, this.#options, this.#abortHandshake.signal);
         if (this.#isClosed()) {
           next.socket.destroy();
           return;
@@ -447,6 +463,7 @@ class RpcClientImpl implements RpcClient {
         for (const waiter of this.#waiters.splice(0)) waiter.resolve();
         return;
       } catch (error) {
+        if (this.#isClosed()) return;
         lastError = error as Error;
         // Retrying cannot fix these.
         if (
@@ -568,6 +585,7 @@ class RpcClientImpl implements RpcClient {
     }
     this.#setState('closed');
     this.#wakeReconnect?.();
+    this.#abortHandshake?.abort();
     for (const waiter of this.#waiters.splice(0))
       waiter.reject(new RpcProtocolError('CLOSED', 'the client was closed'));
     clearInterval(this.#heartbeat);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { SupervisorEvent } from '@supctl/events';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
@@ -645,6 +645,35 @@ describe('client lifecycle', () => {
     );
     expect(closedWith).toBe(error);
     expect(await rejection(client.call('supervisor.getState'))).toMatchObject({ code: 'CLOSED' });
+  });
+
+  test('close() while a reconnect handshake hangs abandons it: no socket or timer is left behind', async () => {
+    await using dir = makeTempDir('rpc-');
+    const path = join(dir.path, 'k.sock');
+    const rpc = createRpcServer({ api: makeFakeApi().api });
+    const accepted: Socket[] = [];
+    // The first connection is served; later ones are accepted and never answered (a hung peer).
+    const listener = createServer((socket) => {
+      accepted.push(socket);
+      socket.on('error', () => {});
+      if (accepted.length === 1) rpc.handleConnection(socket);
+      else socket.resume(); // read and drop, so that the client's close is seen
+    });
+    await new Promise<void>((resolve) => listener.listen(path, resolve));
+    const client = await connect(`unix://${path}`, {
+      reconnect: { initialDelayMs: 1 },
+      connectTimeoutMs: 60_000,
+    });
+    accepted[0]?.destroy();
+    await waitFor(() => accepted.length === 2, { what: 'the reconnect attempt' });
+    const hung = accepted[1]!;
+    const hungClosed = new Promise<void>((resolve) => hung.once('close', () => resolve()));
+    await client.close();
+    expect(client.state).toBe('closed');
+    await hungClosed;
+    expect(accepted).toHaveLength(2);
+    await rpc.close();
+    await new Promise((resolve) => listener.close(resolve));
   });
 
   test('heartbeats: a server that stops answering is detected', async () => {
