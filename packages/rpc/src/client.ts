@@ -574,6 +574,10 @@ class RpcClientImpl implements RpcClient {
   }
 
   tail(name: string, options: TailOptions & StreamOptions = {}): RpcStream<LogChunk> {
+    // Anything but an object goes as it is, so that the server's fault names it.
+    if (typeof options !== 'object' || options === null) {
+      return this.#openStream('supctl.tail', [name, options], {});
+    }
     const { signal, ...tailOptions } = options;
     return this.#openStream('supctl.tail', [name, tailOptions], { signal });
   }

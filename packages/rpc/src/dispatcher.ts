@@ -99,7 +99,33 @@ function checkParams(method: string, specs: readonly ParamSpec[], params: readon
   return out;
 }
 
+// Native-only methods owe Supervisor's bare INCORRECT_PARAMETERS nothing: say what was wrong.
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'nil';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'an object that is not a map' : `a ${typeof value}`;
+}
+
 function checkStreamParams(method: StreamMethodName, params: readonly unknown[]): unknown[] {
+  const [first, second] = params;
+  if (method === 'supctl.subscribe' && first !== undefined && first !== null && !isPlainObject(first)) {
+    throw new Fault(
+      'INCORRECT_PARAMETERS',
+      `filter: expected a map like {types: ['PROCESS_STATE']}, got ${describeValue(first)}`,
+    );
+  }
+  if (method === 'supctl.tail') {
+    if (typeof first !== 'string')
+      throw new Fault('INCORRECT_PARAMETERS', `name: expected a string, got ${describeValue(first)}`);
+    if (second !== undefined && second !== null && !isPlainObject(second)) {
+      throw new Fault(
+        'INCORRECT_PARAMETERS',
+        `options: expected a map like {follow: true}, got ${describeValue(second)}`,
+      );
+    }
+  }
   const args = checkParams(method, STREAM_METHOD_TABLE[method].params, params);
   if (method === 'supctl.subscribe') {
     const problem = checkSubscribeFilter(args[0] as Record<string, unknown>);

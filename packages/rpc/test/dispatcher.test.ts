@@ -208,6 +208,22 @@ describe('createDispatcher', () => {
       "INCORRECT_PARAMETERS: options: unknown key 'ofset'; expected channel, follow or offset",
     );
     expect(() => d.openStream('supctl.tail', ['nope', {}], signal)).toThrow('BAD_NAME: nope');
+    expect(message(['PROCESS_STATE'])).toBe(
+      `INCORRECT_PARAMETERS: filter: expected a map like {types: ['PROCESS_STATE']}, got the string "PROCESS_STATE"`,
+    );
+    expect(message([['PROCESS_STATE']])).toBe(
+      "INCORRECT_PARAMETERS: filter: expected a map like {types: ['PROCESS_STATE']}, got an array",
+    );
+    expect(message([null])).toBe('ok');
+    expect(() => d.openStream('supctl.tail', [5], signal)).toThrow(
+      'INCORRECT_PARAMETERS: name: expected a string, got a number',
+    );
+    expect(() => d.openStream('supctl.tail', [], signal)).toThrow(
+      'INCORRECT_PARAMETERS: name: expected a string, got nothing',
+    );
+    expect(() => d.openStream('supctl.tail', ['web', true], signal)).toThrow(
+      'INCORRECT_PARAMETERS: options: expected a map like {follow: true}, got a boolean',
+    );
     expect(() =>
       d.openStream('supctl.tail', ['nope', { channel: null, follow: null, offset: null }], signal),
     ).toThrow('BAD_NAME: nope');

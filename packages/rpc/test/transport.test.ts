@@ -248,6 +248,27 @@ describe('streams', () => {
     await waitFor(() => served.fake.tails === 0, { what: 'the tail to end on the server' });
   });
 
+  test('stream arguments of the wrong type are faults that say what was expected (untyped callers)', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const tail = client.tail.bind(client) as (
+      name: unknown,
+      options?: unknown,
+    ) => AsyncIterableIterator<unknown>;
+    const subscribe = client.subscribe.bind(client) as (filter?: unknown) => AsyncIterableIterator<unknown>;
+    expect(await rejection(tail('web', 'stderr').next())).toMatchObject({
+      name: 'INCORRECT_PARAMETERS',
+      message: 'INCORRECT_PARAMETERS: options: expected a map like {follow: true}, got the string "stderr"',
+    });
+    expect((await rejection(tail(5).next())).message).toBe(
+      'INCORRECT_PARAMETERS: name: expected a string, got a number',
+    );
+    expect((await rejection(subscribe('PROCESS_STATE').next())).message).toBe(
+      `INCORRECT_PARAMETERS: filter: expected a map like {types: ['PROCESS_STATE']}, got the string "PROCESS_STATE"`,
+    );
+    expect(await client.call('supervisor.getPID')).toBe(process.pid);
+  });
+
   test('a stream that fails rejects the loop with its fault', async () => {
     await using served = await serve();
     const client = await served.connect();
