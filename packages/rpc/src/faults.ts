@@ -72,15 +72,25 @@ export interface WireError {
   readonly message: string;
 }
 
+// Every copy of this package marks its faults with the same registered symbol, so `instanceof
+// Fault` holds across copies: supd's bin bundles one, and the @supctl/http it loads from
+// node_modules checks the faults it throws with another; an app may also end up with two versions.
+const FAULT_BRAND = Symbol.for('@supctl/rpc.Fault');
+
 /**
  * An API fault: Supervisor's `code` (number), its `name` (the key in {@link FAULTS}) and a message
  * in Supervisor's `NAME` or `NAME: detail` form, which is also XML-RPC's `faultString`.
+ * `instanceof Fault` is true for a Fault from any copy of this package.
  *
  * @example
  * throw new Fault('BAD_NAME', 'web'); // message 'BAD_NAME: web', code 10
  * if (error instanceof Fault && error.name === 'NOT_RUNNING') console.log('already stopped');
  */
 export class Fault extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && FAULT_BRAND in value;
+  }
+
   /** Supervisor's number, e.g. 10 for BAD_NAME. */
   readonly code: number;
   /** Supervisor's name, e.g. `'BAD_NAME'`; `'UNKNOWN'` for a code outside the table. */
@@ -104,6 +114,7 @@ export class Fault extends Error {
     this.code = code;
     this.name = name;
     this.detail = detail;
+    Object.defineProperty(this, FAULT_BRAND, { value: true });
   }
 
   /**

@@ -59,6 +59,20 @@ describe('Fault', () => {
     expect(fault.toWire()).toEqual({ code: 10, name: 'BAD_NAME', message: 'BAD_NAME: web' });
   });
 
+  test('instanceof holds across copies of the package (supd bundles one, @supctl/http loads another)', async () => {
+    // A query string makes vite load the module a second time: another Fault class.
+    const path = '../src/faults.ts?second-copy';
+    const other = (await import(/* @vite-ignore */ path)) as typeof import('../src/faults.ts');
+    expect(other.Fault).not.toBe(Fault);
+    expect(new other.Fault('BAD_NAME', 'x')).toBeInstanceOf(Fault);
+    expect(new Fault('FAILED')).toBeInstanceOf(other.Fault);
+    expect(new Error('BAD_NAME')).not.toBeInstanceOf(Fault);
+    expect({ code: 10, name: 'BAD_NAME', message: 'BAD_NAME' }).not.toBeInstanceOf(Fault);
+    expect(null).not.toBeInstanceOf(Fault);
+    // The mark is not an own enumerable key: faults compare and print as before.
+    expect(Object.keys(new Fault('BAD_NAME', 'x'))).toEqual(['code', 'name', 'detail']);
+  });
+
   test('rejects an unknown name with the valid ones listed', () => {
     expect(() => new Fault('NOPE' as 'BAD_NAME')).toThrowErrorMatchingInlineSnapshot(
       `[TypeError: Fault: unknown fault name "NOPE"; expected one of UNKNOWN_METHOD, INCORRECT_PARAMETERS, BAD_ARGUMENTS, SIGNATURE_UNSUPPORTED, SHUTDOWN_STATE, BAD_NAME, BAD_SIGNAL, NO_FILE, NOT_EXECUTABLE, FAILED, ABNORMAL_TERMINATION, SPAWN_ERROR, ALREADY_STARTED, NOT_RUNNING, SUCCESS, ALREADY_ADDED, STILL_RUNNING, CANT_REREAD]`,
