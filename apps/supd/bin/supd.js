@@ -10,5 +10,5 @@ module.enableCompileCache?.();
 // V8 settings for a daemon, before the rest of supd loads (see src/v8-tuning.ts).
 const { tuneV8ForStartup } = await import('../dist/v8-tuning.js');
 tuneV8ForStartup();
-const { main } = await import('../dist/main.js');
+const { main } = await import('../dist/daemon.js');
 await main(process.argv.slice(2));

@@ -213,8 +213,10 @@ export function nativeSpawner(): Binding | null {
   binding = null;
   if (process.env.SUPCTL_SPAWN === 'node') return binding;
   try {
+    // By the package's own name, not a relative path, so a bundle of this code (supd's bin) that
+    // lives elsewhere still finds the helper in the installed @supctl/core.
     const require = createRequire(import.meta.url);
-    const loaded = require(`../native/${process.platform}-${process.arch}/spawn.node`) as Binding;
+    const loaded = require(`@supctl/core/native/${process.platform}-${process.arch}/spawn.node`) as Binding;
     loaded.init(onExit);
     binding = loaded;
   } catch {
