@@ -1,7 +1,18 @@
 // Each package works from its packed tarball alone: `exports`, types and bins as a user gets
 // them from the registry (installed offline from the tarballs, nothing from the workspace).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -131,6 +142,89 @@ describe.runIf(run)('installed from tarballs', () => {
       await exited;
     }
   });
+
+  // npx installs under root's 0700 home; supd drops to a user who cannot read it. Everything it
+  // loads later (XML-RPC, the dashboard's files, the native helper) must be loaded before.
+  const nobody = /^nobody:[^:]*:(\d+):(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'));
+  test.runIf(process.getuid?.() === 0 && nobody)(
+    'installed where only root may read, supd run by root with -u nobody serves XML-RPC, the dashboard and spawns natively',
+    async () => {
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      const work = mkdtempSync(join(tmpdir(), 'supctl-packed-user-'));
+      chmodSync(work, 0o777); // nobody writes the logs and the socket here
+      const socketPath = join(work, 'supd.sock');
+      writeFileSync(
+        join(work, 'supd.conf'),
+        '[supervisord]\nlogfile=%(here)s/supd.log\npidfile=%(here)s/supd.pid\nchildlogdir=%(here)s\n[unix_http_server]\nfile=%(here)s/supd.sock\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n[program:sleeper]\ncommand=sleep 300\nstartsecs=0\n',
+      );
+      const supd = spawn(
+        join(dir, 'node_modules/.bin/supd'),
+        ['-n', '-s', '-c', 'supd.conf', '-u', 'nobody'],
+        {
+          cwd: work,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      supd.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      const exited = new Promise((resolve) => supd.once('exit', resolve));
+      const get = (path: string, body?: string) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = request(
+            {
+              socketPath,
+              path,
+              method: body ? 'POST' : 'GET',
+              headers: body ? { 'Content-Type': 'text/xml' } : {},
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8').on('data', (d: string) => (text += d));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      try {
+        const log = join(work, 'supd.log');
+        for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 50))) {
+          if (existsSync(log) && readFileSync(log, 'utf8').includes('success: sleeper entered RUNNING'))
+            break;
+          if (Date.now() > deadline || supd.exitCode !== null)
+            throw new Error(`sleeper not RUNNING; supd's stderr: ${stderr || '(nothing)'}`);
+        }
+        const uidOf = (pid: number) =>
+          Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+        expect(uidOf(supd.pid!)).toBe(Number(nobody![1]));
+        const state = await get(
+          '/RPC2',
+          '<?xml version="1.0"?><methodCall><methodName>supervisor.getState</methodName><params></params></methodCall>',
+        );
+        expect(state).toMatchObject({
+          status: 200,
+          text: expect.stringContaining('<string>RUNNING</string>'),
+        });
+        expect((await get('/dashboard/style.css')).status).toBe(200);
+        expect((await get('/dashboard/app.js')).status).toBe(200);
+        // The native helper holds a pidfd per child; node:child_process would not.
+        const fds = readdirSync(`/proc/${supd.pid}/fd`).map((fd) => {
+          try {
+            return readlinkSync(`/proc/${supd.pid}/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        });
+        if (existsSync(join(ROOT, `packages/core/native/${process.platform}-${process.arch}/spawn.node`)))
+          expect(fds).toContain('anon_inode:[pidfd]');
+        expect(stderr).toBe('');
+      } finally {
+        supd.kill('SIGTERM');
+        await exited;
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('the supctl bin runs: check on the bundled example', () => {
     const out = execFileSync(

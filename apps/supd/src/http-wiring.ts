@@ -9,7 +9,16 @@ import { SUPERVISOR_VERSION } from './api.ts';
 import type { HttpDaemon } from './run.ts';
 import type { HttpHandler } from './servers.ts';
 
-type HandlerFor = (server: HttpServerConfig) => ListenerHandler;
+type HandlerFor = ((server: HttpServerConfig) => ListenerHandler) & { preload(): Promise<void> };
+
+/** supd's HTTP handler, which can also load everything it needs before the first connection. */
+export interface SupdHttp extends HttpHandler {
+  /**
+   * Loads @supctl/http and reads the dashboard's files now: for a daemon about to drop privileges
+   * to a user who may not read supd's installation (root's npx cache, a 0700 home).
+   */
+  preload(): Promise<void>;
+}
 
 async function loadHttp(daemon: HttpDaemon, identification: string): Promise<HandlerFor> {
   const { createDashboard, createHttpHandler, mountDashboard } = await import('@supctl/http');
@@ -18,11 +27,10 @@ async function loadHttp(daemon: HttpDaemon, identification: string): Promise<Han
       daemon.logger.log('critical', `XML-RPC method ${method}() raised: ${String(error)}`),
   });
   // One dashboard (its live streams) for every listener; each listener keeps its own auth.
-  const web = mountDashboard(
-    createDashboard({ api: daemon.api, identification, version: SUPERVISOR_VERSION }),
-  );
+  const dashboard = createDashboard({ api: daemon.api, identification, version: SUPERVISOR_VERSION });
+  const web = mountDashboard(dashboard);
   const handlers = new WeakMap<HttpServerConfig, ListenerHandler>();
-  return (server) => {
+  const handlerFor = (server: HttpServerConfig) => {
     let handler = handlers.get(server);
     if (!handler) {
       handler = createHttpHandler({
@@ -39,23 +47,24 @@ async function loadHttp(daemon: HttpDaemon, identification: string): Promise<Han
     }
     return handler;
   };
+  return Object.assign(handlerFor, { preload: () => dashboard.preload() });
 }
 
 /** Builds supd's HTTP handler (XML-RPC at /RPC2, log tails, web) over the daemon's API. */
-export function createSupdHttp(daemon: HttpDaemon): HttpHandler {
+export function createSupdHttp(daemon: HttpDaemon): SupdHttp {
   // The dashboard shows the identifier the daemon started with, as when it was built eagerly.
   const identification = daemon.identifier();
   let handlerFor: HandlerFor | null = null;
   let loading: Promise<HandlerFor> | null = null;
-  return (socket, firstChunk, server) => {
+  const load = () => (loading ??= loadHttp(daemon, identification).then((loaded) => (handlerFor = loaded)));
+  const handler: HttpHandler = (socket, firstChunk, server) => {
     if (handlerFor) {
       handlerFor(server)(socket, firstChunk);
       return;
     }
     // Hold the connection's later bytes until the handler listens for them.
     socket.pause();
-    loading ??= loadHttp(daemon, identification).then((loaded) => (handlerFor = loaded));
-    loading.then(
+    load().then(
       (loaded) => {
         if (socket.destroyed) return;
         loaded(server)(socket, firstChunk);
@@ -67,4 +76,5 @@ export function createSupdHttp(daemon: HttpDaemon): HttpHandler {
       },
     );
   };
+  return Object.assign(handler, { preload: async () => (await load()).preload() });
 }

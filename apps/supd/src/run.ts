@@ -47,8 +47,11 @@ export interface RunOptions {
   readonly io: SupdIO;
   /** Set in the detached re-spawn: report readiness to the waiting parent. */
   readonly daemonChild?: { ready(): void };
-  /** Builds the handler of HTTP connections on the listeners (XML-RPC, web UI) from the API. */
-  readonly http?: (daemon: HttpDaemon) => HttpHandler;
+  /**
+   * Builds the handler of HTTP connections on the listeners (XML-RPC, web UI) from the API;
+   * `preload` loads what it would load lazily, before supd drops privileges.
+   */
+  readonly http?: (daemon: HttpDaemon) => HttpHandler & { preload?(): Promise<void> };
   /** Called once, when the programs of the first config have been started. */
   readonly onStarted?: () => void;
 }
@@ -151,7 +154,6 @@ export async function runSupd(options: RunOptions): Promise<number> {
       message: `children inherit supd's open-files limit: the node:child_process spawner cannot lower it to ${childOpenFiles}`,
     });
   }
-  const uid = user ? dropPrivileges(user) : null;
 
   let state: SupervisorStateName = 'RESTARTING';
   let supervisor: Supervisor | null = null;
@@ -218,6 +220,11 @@ export async function runSupd(options: RunOptions): Promise<number> {
     identifier: handle.identifier,
     version: handle.version,
   });
+  // What supd would read from its installation later is read now, while it may: the user it
+  // becomes may not read the directory it was installed in (root's npx cache, a 0700 home).
+  spawnerKind(); // loads the native spawn helper
+  if (user) await http?.preload?.();
+  const uid = user ? dropPrivileges(user) : null;
 
   // Written at every start (a HUP may name another file), removed at every stop: supervisord's
   // write_pidfile() and cleanup() around each run.

@@ -43,7 +43,11 @@ afterAll(async () => {
  * Start supd as a real process (foreground unless the args say otherwise), as `node bin/supd.js`
  * or through `command` (e.g. `['prlimit', '--nofile=…', BIN]`, the bin run as a program).
  */
-export function startSupd(args: string[], cwd: string, command = [process.execPath, BIN]): Supd {
+export function startSupd(
+  args: string[],
+  cwd: string,
+  command: readonly string[] = [process.execPath, BIN],
+): Supd {
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import type { ProcessInfo, SubscribeFilter } from '@supctl/rpc';
 import { Fault } from '@supctl/rpc';
 import { isDashboardAction, needsProcessName, runAction } from './actions.ts';
-import { createAssetCache, isAssetPath } from './assets.ts';
+import { ASSETS, type AssetPath, createAssetCache, isAssetPath } from './assets.ts';
 import { type EventStream, openEventStream } from './event-stream.ts';
 import { bodyText, parseForm } from './form.ts';
 import { namespec } from './format.ts';
@@ -226,6 +226,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   }
 
   return {
+    async preload() {
+      await Promise.all(Object.keys(ASSETS).map((path) => asset(path as AssetPath)));
+    },
     async handle(request, response) {
       let started = false;
       const guarded: DashboardResponse = {

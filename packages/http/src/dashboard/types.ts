@@ -70,6 +70,11 @@ export interface Dashboard extends AsyncDisposable {
    * so the HTTP layer answers (404, static files, …). Never rejects.
    */
   handle(request: DashboardRequest, response: DashboardResponse): Promise<boolean>;
+  /**
+   * Reads the dashboard's own files (CSS, JS) now instead of on first request: for a daemon about
+   * to drop privileges to a user who may not read the package's directory.
+   */
+  preload(): Promise<void>;
   /** Ends every open event stream; later stream requests get 503. */
   close(): Promise<void>;
 }
