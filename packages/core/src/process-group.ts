@@ -3,18 +3,26 @@ import { isStoppedState } from '@supctl/events';
 import { ManagedProcess, type ProcessContext } from './managed-process.ts';
 
 /**
- * An active group: its config and one {@link ManagedProcess} per process config, ordered by
- * (priority, name) as supervisord orders them. Creating it creates the AUTO log files.
+ * An active group: its config and one {@link ManagedProcess} per process config. Creating it
+ * creates the AUTO log files.
  */
 export class ProcessGroup {
   readonly config: GroupConfig;
+  /**
+   * In the config's order (a `[group:x]`'s `programs=` order; a program's processes by name): the
+   * order supervisord autostarts them and lists them in `waiting for … to die`.
+   */
   readonly processes: readonly ManagedProcess[];
+  /**
+   * By priority, equal priorities in config order (a stable sort): the order supervisord starts
+   * and stops them on request (`start g:*`, `stop all`, shutdown).
+   */
+  readonly byPriority: readonly ManagedProcess[];
 
   constructor(config: GroupConfig, ctx: Omit<ProcessContext, 'groupName'>) {
     this.config = config;
-    this.processes = [...config.processes]
-      .sort((a, b) => a.priority - b.priority || compare(a.name, b.name))
-      .map((p) => new ManagedProcess(p, { ...ctx, groupName: config.name }));
+    this.processes = config.processes.map((p) => new ManagedProcess(p, { ...ctx, groupName: config.name }));
+    this.byPriority = [...this.processes].sort((a, b) => a.config.priority - b.config.priority);
   }
 
   get name(): string {

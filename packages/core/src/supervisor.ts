@@ -191,7 +191,7 @@ export class Supervisor implements AsyncDisposable {
     return process;
   }
 
-  /** Every process of the active groups, in (group priority, process priority) order. */
+  /** Every process of the active groups: groups in (priority, name) order, each in config order. */
   processes(): ManagedProcess[] {
     return this.groups.flatMap((g) => g.processes);
   }
@@ -199,7 +199,7 @@ export class Supervisor implements AsyncDisposable {
   /** Starts every process not in a running state, ascending priority; all at once, then waits. */
   startAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     return this.#runAll(
-      this.processes().filter((p) => !isRunningState(p.state)),
+      this.#byPriority().filter((p) => !isRunningState(p.state)),
       (p) => p.start(options),
     );
   }
@@ -207,7 +207,7 @@ export class Supervisor implements AsyncDisposable {
   /** Stops every process in a running state, ascending priority (as `stop all`). */
   stopAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     return this.#runAll(
-      this.processes().filter((p) => isRunningState(p.state)),
+      this.#byPriority().filter((p) => isRunningState(p.state)),
       (p) => p.stop(options),
     );
   }
@@ -215,7 +215,7 @@ export class Supervisor implements AsyncDisposable {
   startGroup(name: string, options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     const group = this.getGroup(name);
     return this.#runAll(
-      group.processes.filter((p) => !isRunningState(p.state)),
+      group.byPriority.filter((p) => !isRunningState(p.state)),
       (p) => p.start(options),
     );
   }
@@ -223,7 +223,7 @@ export class Supervisor implements AsyncDisposable {
   stopGroup(name: string, options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     const group = this.getGroup(name);
     return this.#runAll(
-      group.processes.filter((p) => isRunningState(p.state)),
+      group.byPriority.filter((p) => isRunningState(p.state)),
       (p) => p.stop(options),
     );
   }
@@ -321,7 +321,7 @@ export class Supervisor implements AsyncDisposable {
     let reporting: NodeJS.Timeout | undefined;
     try {
       for (const group of [...groups].reverse()) {
-        for (const p of group.processes) p.stopForShutdown();
+        for (const p of group.byPriority) p.stopForShutdown();
         if (group.isStopped()) continue;
         if (reporting === undefined) {
           report();
@@ -332,6 +332,11 @@ export class Supervisor implements AsyncDisposable {
     } finally {
       clearInterval(reporting);
     }
+  }
+
+  /** Groups in (priority, name) order, each group's processes by priority. */
+  #byPriority(): ManagedProcess[] {
+    return this.groups.flatMap((g) => g.byPriority);
   }
 
   #addGroup(config: GroupConfig): ProcessGroup {

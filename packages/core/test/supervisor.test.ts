@@ -13,7 +13,7 @@ const group = (name: string, priority: number, ...names: string[]) =>
     { name, priority },
   );
 
-test('start adds groups in (priority, name) order, then spawns autostart processes in that order', async () => {
+test('start adds groups in (priority, name) order, then spawns autostart processes in config order', async () => {
   await using h = await startHarness([
     group('zeta', 5, 'z1'),
     group('alpha', 10, 'a2', 'a1'),
@@ -28,10 +28,34 @@ test('start adds groups in (priority, name) order, then spawns autostart process
     { type: 'SUPERVISOR_STATE_CHANGE_RUNNING' },
   ]);
   const spawned = h.lines.filter((l) => l.includes('spawned:')).map((l) => /'(.*)'/.exec(l)![1]);
-  expect(spawned).toEqual(['z1', 'a1', 'a2', 'b1']);
+  // Within a group, the config's order (a [group:x]'s programs= order), as supervisord.
+  expect(spawned).toEqual(['z1', 'a2', 'a1', 'b1']);
   expect(h.supervisor.getProcess('manual').state).toBe('STOPPED');
   expect(h.supervisor.getProcess('alpha:a1').name).toBe('a1');
   expect(() => h.supervisor.getProcess('alpha:nope')).toThrow('BAD_NAME: alpha:nope');
+});
+
+test('start and stop on request go by priority, equal priorities in config order (supervisord: programs=c,b,a with a first)', async () => {
+  await using h = await startHarness([
+    makeGroupConfig([sleeper('c'), sleeper('b'), sleeper('a', 1)], { name: 'g' }),
+  ]);
+  for (const name of ['a', 'b', 'c']) await h.waitForState(name, 'RUNNING');
+  const spawned = () => h.lines.filter((l) => l.includes('spawned:')).map((l) => /'(.*)'/.exec(l)![1]);
+  // Autostart: the config's order, priority aside, as supervisord's first start.
+  expect(spawned()).toEqual(['c', 'b', 'a']);
+  expect(h.supervisor.getGroup('g').processes.map((p) => p.name)).toEqual(['c', 'b', 'a']);
+  const stopping: string[] = [];
+  h.supervisor.subscribe((e) => {
+    if (e.type === 'PROCESS_STATE_STOPPING') stopping.push(e.processName);
+  });
+  await h.supervisor.stopGroup('g', { wait: true });
+  expect(stopping).toEqual(['a', 'c', 'b']);
+  await h.supervisor.startGroup('g', { wait: true });
+  expect(spawned().slice(3)).toEqual(['a', 'c', 'b']);
+  await h.supervisor.stopAll({ wait: true });
+  expect(stopping.slice(3)).toEqual(['a', 'c', 'b']);
+  await h.supervisor.startAll({ wait: true });
+  expect(spawned().slice(6)).toEqual(['a', 'c', 'b']);
 });
 
 test('stopAll is ascending; startAll returns per-process results', async () => {
