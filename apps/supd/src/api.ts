@@ -1,6 +1,5 @@
 // The one implementation of the Supervisor API over the engine; both transports (native msgpack
 // and XML-RPC) serve this object. Names, faults and struct shapes are Supervisor's.
-import { existsSync, statSync } from 'node:fs';
 import { type Config, isValidSignalNumber, type LogTarget, lookupSignal } from '@supctl/config';
 import { type ManagedProcess, readLog, type Supervisor, SupervisorError, tailLog } from '@supctl/core';
 import {
@@ -15,11 +14,11 @@ import {
   cacheEncoding,
   createPushStream,
   Fault,
-  type LogChunk,
   matchesSubscribeFilter,
   type ProcessInfo,
   type ProcessStatusResult,
 } from '@supctl/rpc';
+import { tailProcessLog } from './tail.ts';
 import { lookupUser } from './users.ts';
 
 /** What the API needs from the running daemon. */
@@ -443,32 +442,6 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       });
       return stream;
     },
-    'supctl.tail': (name, options, ctx) => {
-      const p = process(name);
-      const channel = options.channel === 'stderr' ? 'stderr' : 'stdout';
-      const i = p.info();
-      const path = channel === 'stdout' ? i.stdoutLogfile : i.stderrLogfile;
-      if (path === null || !existsSync(path)) throw new Fault('NO_FILE', path ?? 'None');
-      let stop = () => {};
-      const queue = createPushStream<LogChunk>({ signal: ctx.signal, onEnd: () => stop() });
-      // Listen, then read the file: both happen in this one synchronous step, so no output can
-      // fall between them (the channel writes the file and notifies listeners together).
-      let offset = statSync(path).size;
-      const requested = options.offset ?? -1600;
-      const start = requested < 0 ? Math.max(0, offset + requested) : Math.min(requested, offset);
-      // Exactly the bytes up to the size seen now; later output arrives through the listener.
-      const initial = offset > start ? readLog(path, start, offset - start) : '';
-      if (initial) queue.push({ data: initial, offset });
-      if (options.follow === false) {
-        queue.end();
-        return queue;
-      }
-      const out = channel === 'stdout' ? p.stdout : (p.stderr ?? p.stdout);
-      stop = out.listen((chunk) => {
-        offset += chunk.length;
-        queue.push({ data: chunk.toString('utf8'), offset });
-      });
-      return queue;
-    },
+    'supctl.tail': (name, options, ctx) => tailProcessLog(process(name), options, ctx),
   } as ApiImplementation;
 }

@@ -205,7 +205,11 @@ export interface TailOptions {
 export interface LogChunk {
   /** Text, decoded as UTF-8 (never split inside a character). */
   data: string;
-  /** Byte offset in the log file just after this chunk, to resume from. */
+  /**
+   * Where to resume: the byte offset just after this chunk's last byte in the log file as it is
+   * now. After a rotation (`stdout_logfile_maxbytes`) or a clear it counts in the new file: a chunk
+   * that fills the file to its limit ends at 0, the next one at its own length.
+   */
   offset: number;
 }
 

@@ -1,0 +1,73 @@
+// supctl.tail against a real supd: the offsets it reports, how it decodes and splits the log.
+
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type LogChunk, type RpcStream } from '@supctl/rpc';
+import { makeTempDir, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
+import { BASE_CONF, runE2e, startSupd, waitForLog } from './helpers.ts';
+
+// `cat` echoes what the test sends to its stdin, so the test decides when the log grows.
+function writeConfig(dir: string, programs: string): string {
+  const file = join(dir, 'sd.conf');
+  writeFileSync(file, `${BASE_CONF}${programs}`);
+  return file;
+}
+
+// Collects a stream's items in the background; `text()` is everything received so far.
+function collect(stream: RpcStream<LogChunk>) {
+  const chunks: LogChunk[] = [];
+  const done = (async () => {
+    for await (const chunk of stream) chunks.push(chunk);
+  })();
+  return { chunks, done, text: () => chunks.map((c) => c.data).join('') };
+}
+
+describe.runIf(runE2e)('supctl.tail', () => {
+  test('a followed tail’s offset is the current file’s size after the chunk, across rotation and clear', async () => {
+    await using dir = makeTempDir();
+    const file = writeConfig(
+      dir.path,
+      '[program:cat]\ncommand=cat\nstartsecs=0\nstdout_logfile=%(here)s/cat.log\nstdout_logfile_maxbytes=2000\nstdout_logfile_backups=2\n',
+    );
+    await using _supd = startSupd(['-n', '-c', file], dir.path);
+    await waitForLog(join(dir.path, 'sd.log'), /success: cat entered RUNNING state/);
+    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    const logfile = join(dir.path, 'cat.log');
+    await using tail = client.tail('cat', { offset: -100 });
+    const seen = collect(tail);
+    let sent = '';
+    // 50-byte lines: the 40th brings the file to 2000 bytes and rotates it, the 60th stops at 1000.
+    const offsets: number[] = [];
+    for (let i = 1; i <= 60; i++) {
+      const line = `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}\n`;
+      sent += line;
+      await client.call('supervisor.sendProcessStdin', 'cat', line);
+      await waitFor(() => seen.text() === sent, { what: `line ${i} in the tail` });
+      const offset = seen.chunks.at(-1)!.offset;
+      expect(offset).toBe(statSync(logfile).size);
+      offsets.push(offset);
+    }
+    expect(offsets[38]).toBe(1950);
+    expect(offsets[39]).toBe(0);
+    expect(offsets[59]).toBe(1000);
+    expect(statSync(`${logfile}.1`).size).toBe(2000);
+
+    // After a clear the file starts again at 0, and so does the offset.
+    expect(await client.call('supervisor.clearProcessLogs', 'cat')).toBe(true);
+    sent += 'after clear\n';
+    await client.call('supervisor.sendProcessStdin', 'cat', 'after clear\n');
+    await waitFor(() => seen.text() === sent, { what: 'the line after the clear' });
+    expect(seen.chunks.at(-1)!.offset).toBe(12);
+    expect(statSync(logfile).size).toBe(12);
+
+    // Resuming from the last offset finds nothing missed and nothing repeated.
+    const rest: LogChunk[] = [];
+    for await (const chunk of client.tail('cat', { offset: 12, follow: false })) rest.push(chunk);
+    expect(rest).toEqual([]);
+    await client.call('supervisor.sendProcessStdin', 'cat', 'more\n');
+    await waitFor(() => statSync(logfile).size === 17, { what: 'more in the log' });
+    for await (const chunk of client.tail('cat', { offset: 12, follow: false })) rest.push(chunk);
+    expect(rest).toEqual([{ data: 'more\n', offset: 17 }]);
+  });
+});
