@@ -361,8 +361,8 @@ export class ManagedProcess {
     const config = this.config[channel.channel];
     // supervisord writes each chunk to its main log too when loglevel is debug or lower.
     const debug = this.#ctx.logger.enabled?.('debug') === true;
-    const log = (chunk: Buffer): void => {
-      channel.append(chunk);
+    const log = (output: Buffer): void => {
+      const chunk = channel.append(output);
       if (debug) {
         this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} output:\n${decodeEventData(chunk)}`);
       }

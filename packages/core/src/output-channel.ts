@@ -67,14 +67,17 @@ export class OutputChannel {
   /**
    * As {@link write}, but a small chunk's file write joins the others of this event-loop turn
    * (one writev at the end of the turn, same order, same rotation points); listeners get the
-   * chunk now. `chunk` may be lent: it is copied where kept.
+   * chunk now. `chunk` may be lent: it is copied where kept. Returns the bytes as logged (without
+   * ANSI sequences under `stripAnsi`), for the main log's debug copy and PROCESS_LOG events, which
+   * supervisord strips too; lent like `chunk`.
    */
-  append(chunk: Buffer): void {
+  append(chunk: Buffer): Buffer {
     if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
     this.#file?.append(chunk);
-    if (this.#listeners.size === 0) return;
+    if (this.#listeners.size === 0) return chunk;
     const owned = Buffer.from(chunk);
     for (const listener of this.#listeners) listener(owned);
+    return chunk;
   }
 
   /** Writes what {@link append} queued now (before a state change others may act on). */

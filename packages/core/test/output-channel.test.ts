@@ -120,7 +120,7 @@ test('PROCESS_LOG events when stdout_events_enabled', async () => {
   });
 });
 
-test('strip_ansi removes escape sequences before logging', async () => {
+test('strip_ansi removes escape sequences from the log, its debug copy in the main log and PROCESS_LOG events', async () => {
   await using h = await startHarness(
     [
       makeProcessConfig({
@@ -128,13 +128,17 @@ test('strip_ansi removes escape sequences before logging', async () => {
         command: `printf '\\033[31mred\\033[0m plain\\n'`,
         startSecs: 0,
         autorestart: false,
+        stdout: { eventsEnabled: true },
       }),
     ],
-    { supervisord: { stripAnsi: true } },
+    { supervisord: { stripAnsi: true }, logger: { log() {}, enabled: (level) => level === 'debug' } },
   );
   await h.waitForState('color', 'EXITED');
   const p = h.supervisor.getProcess('color');
   await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'red plain\n');
+  // As supervisord: the same stripped text everywhere.
+  expect(h.lines).toContain("debug 'color' stdout output:\nred plain\n");
+  expect(h.events.find((e) => e.type === 'PROCESS_LOG_STDOUT')).toMatchObject({ data: 'red plain\n' });
 });
 test('capture mode emits PROCESS_COMMUNICATION_STDOUT and keeps the tokens out of the log', async () => {
   await using h = await startHarness([
