@@ -262,7 +262,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
       if (first) {
         for (const { level, message } of limitLines) log.log(level, message);
       }
-      if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier);
+      if (!s.nocleanup) cleanupAutoLogs(s.childlogdir, s.identifier, log);
       supervisor = new Supervisor(config, {
         logger: log,
         env: options.env,

@@ -8,6 +8,7 @@ export { createSystemHostChecks, permissiveHostChecks } from './host.ts';
 export type { SourceLocation } from './ini-reader.ts';
 export type { ParseOptions, ParseResult } from './parse.ts';
 export { analyzeConfig, load, parse } from './parse.ts';
+export { pyRepr } from './python.ts';
 export { parseEnvironment } from './shlex-env.ts';
 export { isValidSignalNumber, lookupSignal, SIGNAL_NUMBERS, signalName } from './signals.ts';
 export type {
