@@ -1,6 +1,6 @@
 // supctl.tail against a real supd: the offsets it reports, how it decodes and splits the log.
 
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type LogChunk, type RpcStream } from '@supctl/rpc';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
@@ -21,6 +21,12 @@ function collect(stream: RpcStream<LogChunk>) {
     for await (const chunk of stream) chunks.push(chunk);
   })();
   return { chunks, done, text: () => chunks.map((c) => c.data).join('') };
+}
+
+async function all(stream: RpcStream<LogChunk>): Promise<LogChunk[]> {
+  const chunks: LogChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
 }
 
 describe.runIf(runE2e)('supctl.tail', () => {
@@ -69,5 +75,51 @@ describe.runIf(runE2e)('supctl.tail', () => {
     await waitFor(() => statSync(logfile).size === 17, { what: 'more in the log' });
     for await (const chunk of client.tail('cat', { offset: 12, follow: false })) rest.push(chunk);
     expect(rest).toEqual([{ data: 'more\n', offset: 17 }]);
+  });
+
+  test('chunks never split a character, and their offsets count the bytes whose text was sent', async () => {
+    await using dir = makeTempDir();
+    // Writes 'é€😀\n' (2, 3 and 4 bytes, then 1) one byte per write, every 30 ms.
+    const script = join(dir.path, 'bytes.mjs');
+    writeFileSync(
+      script,
+      "const b = Buffer.from('é€😀\\n'); let i = 0;\nsetInterval(() => process.stdout.write(b.subarray(i % b.length, (i++ % b.length) + 1)), 30);\n",
+    );
+    const file = writeConfig(
+      dir.path,
+      `[program:bytes]\ncommand=${process.execPath} ${script}\nstartsecs=0\nstdout_logfile=%(here)s/bytes.log\n`,
+    );
+    await using _supd = startSupd(['-n', '-c', file], dir.path);
+    await waitForLog(join(dir.path, 'sd.log'), /success: bytes entered RUNNING state/);
+    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    const logfile = join(dir.path, 'bytes.log');
+    await using tail = client.tail('bytes', { offset: -1 });
+    const seen = collect(tail);
+    await waitFor(() => seen.text().split('\n').length > 4, { timeoutMs: 10_000, what: 'four lines' });
+    await tail.cancel();
+    await seen.done;
+    const log = readFileSync(logfile);
+    expect(log.toString('utf8')).not.toContain('\uFFFD');
+    let previous: number | undefined;
+    for (const chunk of seen.chunks) {
+      expect(chunk.data).not.toContain('\uFFFD');
+      const start = chunk.offset - Buffer.byteLength(chunk.data);
+      if (previous !== undefined) expect(start).toBe(previous);
+      expect(log.subarray(start, chunk.offset).toString('utf8')).toBe(chunk.data);
+      previous = chunk.offset;
+    }
+
+    // A first read that starts or ends inside a character takes whole characters only: it
+    // starts at the character's first byte, and a character not yet complete waits.
+    const size = log.length;
+    for (let back = 1; back <= 10; back++) {
+      const [first, ...more] = await all(client.tail('bytes', { offset: size - back, follow: false }));
+      expect(more).toEqual([]);
+      if (first === undefined) continue;
+      expect(first.data).not.toContain('\uFFFD');
+      const start = first.offset - Buffer.byteLength(first.data);
+      expect(start).toBeLessThanOrEqual(size - back);
+      expect(readFileSync(logfile).subarray(start, first.offset).toString('utf8')).toBe(first.data);
+    }
   });
 });

@@ -203,11 +203,15 @@ export interface TailOptions {
 
 /** One piece of a log delivered by `supctl.tail`. */
 export interface LogChunk {
-  /** Text, decoded as UTF-8 (never split inside a character). */
+  /**
+   * Text, decoded as UTF-8, never split inside a character: the first bytes of a character wait
+   * for the rest, and a first read that starts inside one starts at its first byte. Bytes that are
+   * not UTF-8 arrive as U+FFFD, as a reader of the file would see them.
+   */
   data: string;
   /**
    * Where to resume: the byte offset just after this chunk's last byte in the log file as it is
-   * now. After a rotation (`stdout_logfile_maxbytes`) or a clear it counts in the new file: a chunk
+   * now (bytes held back for an unfinished character are not counted). After a rotation (`stdout_logfile_maxbytes`) or a clear it counts in the new file: a chunk
    * that fills the file to its limit ends at 0, the next one at its own length.
    */
   offset: number;
