@@ -182,7 +182,10 @@ export interface SupervisorMethods {
 export interface SubscribeFilter {
   /** Event types, abstract ones included (`PROCESS_STATE` means every PROCESS_STATE_*). */
   types?: readonly EventTypeName[];
-  /** Process names; events that name no process (TICK_*, …) pass only when this is absent. */
+  /**
+   * Process names or namespecs (`web`, `site:web`, `site:*`); events that name no process
+   * (TICK_*, …) pass only when this is absent.
+   */
   processes?: readonly string[];
   /** Group names; events that name no group pass only when this is absent. */
   groups?: readonly string[];

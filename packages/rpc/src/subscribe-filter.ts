@@ -3,8 +3,8 @@ import type { SubscribeFilter } from './contract.ts';
 
 /**
  * Whether `event` passes `filter` (`supctl.subscribe`'s semantics, for API implementations):
- * `types` match an event's type or any ancestor, `processes`/`groups` match its names; every given
- * criterion must match.
+ * `types` match an event's type or any ancestor; `processes` match its process by name or by
+ * namespec (`web`, `site:web`, `site:*`), `groups` by group name; every given criterion must match.
  *
  * @example
  * matchesSubscribeFilter({ type: 'TICK_5', when: 0 }, { types: ['TICK'] }); // true
@@ -13,7 +13,11 @@ export function matchesSubscribeFilter(event: SupervisorEvent, filter: Subscribe
   if (filter.types && !filter.types.some((type) => isSubtypeOf(event.type, type))) return false;
   if (filter.processes) {
     const processName = 'processName' in event ? event.processName : undefined;
-    if (processName === undefined || !filter.processes.includes(processName)) return false;
+    const groupName = 'groupName' in event ? event.groupName : undefined;
+    if (processName === undefined) return false;
+    const matches = (spec: string) =>
+      spec === processName || spec === `${groupName}:${processName}` || spec === `${groupName}:*`;
+    if (!filter.processes.some(matches)) return false;
   }
   if (filter.groups) {
     const groupName = 'groupName' in event ? event.groupName : undefined;
