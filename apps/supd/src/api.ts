@@ -318,7 +318,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       if (proc === null) {
         let members: ManagedProcess[];
         try {
-          members = [...engine().getGroup(group).processes];
+          members = [...engine().getGroup(group).byPriority];
         } catch (e) {
           throw toFault(e);
         }
@@ -336,7 +336,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supervisor.signalProcessGroup': (name, signal) => {
       let members: ManagedProcess[];
       try {
-        members = [...engine().getGroup(name).processes];
+        members = [...engine().getGroup(name).byPriority];
       } catch (e) {
         throw toFault(e);
       }

@@ -360,8 +360,9 @@ export class Supervisor implements AsyncDisposable {
     processes: readonly ManagedProcess[],
     action: (p: ManagedProcess) => Promise<void>,
   ): Promise<ProcessActionResult[]> {
-    const results: ProcessActionResult[] = [];
-    await Promise.all(
+    // In the order acted on, however they finish: supervisord reports the processes that are done
+    // by the same check in that order, which is how `stop g:*` lists them.
+    return Promise.all(
       processes.map(async (p) => {
         let error: SupervisorError | null = null;
         try {
@@ -369,10 +370,9 @@ export class Supervisor implements AsyncDisposable {
         } catch (caught) {
           error = caught instanceof SupervisorError ? caught : new SupervisorError('FAILED', String(caught));
         }
-        results.push({ name: p.name, group: p.group, error });
+        return { name: p.name, group: p.group, error };
       }),
     );
-    return results;
   }
 
   #emit(event: SupervisorEvent): void {
