@@ -240,14 +240,30 @@ describe.runIf(runE2e)('supd', () => {
       .filter((line) => /^WARN (received|ignored) SIG|started with pid|waiting for/.test(line))
       .map((line) => line.replace(/pid \d+/, 'pid N'));
 
-  test('signals while stopping only change the mood: a second HUP restarts once', async () => {
-    await using dir = makeTempDir();
+  /** supd running STUBBORN, told to restart (HUP) and now waiting for it to stop. */
+  async function restartingStubborn() {
+    const dir = makeTempDir();
     config(dir.path, STUBBORN);
-    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
+    const dispose = async () => {
+      await supd[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    };
     const log = join(dir.path, 'supd.log');
-    await waitForLog(log, /success: stubborn/);
-    supd.child.kill('SIGHUP');
-    await waitForLog(log, /waiting for stubborn to die/);
+    try {
+      await waitForLog(log, /success: stubborn/);
+      supd.child.kill('SIGHUP');
+      await waitForLog(log, /waiting for stubborn to die/);
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
+    return { supd, log, [Symbol.asyncDispose]: dispose };
+  }
+
+  test('signals while stopping only change the mood: a second HUP restarts once', async () => {
+    await using stopping = await restartingStubborn();
+    const { supd, log } = stopping;
     supd.child.kill('SIGHUP');
     await waitForLog(log, /received SIGHUP[\s\S]*received SIGHUP/);
     await waitForLog(log, /started with pid[\s\S]*started with pid[\s\S]*success: stubborn/);
@@ -265,13 +281,8 @@ describe.runIf(runE2e)('supd', () => {
   });
 
   test('signals while stopping: TERM turns a restart into an exit, HUP during an exit is ignored', async () => {
-    await using dir = makeTempDir();
-    config(dir.path, STUBBORN);
-    await using supd = startSupd(['-n', '-s', '-c', 'supervisord.conf'], dir.path);
-    const log = join(dir.path, 'supd.log');
-    await waitForLog(log, /success: stubborn/);
-    supd.child.kill('SIGHUP');
-    await waitForLog(log, /waiting for stubborn to die/);
+    await using stopping = await restartingStubborn();
+    const { supd, log } = stopping;
     supd.child.kill('SIGTERM');
     await waitForLog(log, /received SIGTERM/);
     supd.child.kill('SIGHUP');
