@@ -122,4 +122,52 @@ describe.runIf(runE2e)('supctl.tail', () => {
       expect(readFileSync(logfile).subarray(start, first.offset).toString('utf8')).toBe(first.data);
     }
   });
+
+  test('a client with a small frame limit gets the log in chunks that fit', async () => {
+    await using dir = makeTempDir();
+    const file = writeConfig(
+      dir.path,
+      `[program:cat]\ncommand=cat\nstartsecs=0\nstdout_logfile=%(here)s/cat.log\n[program:big]\ncommand=sh -c "head -c 6000000 /dev/zero; exec sleep 300"\nstartsecs=0\nstdout_logfile=%(here)s/big.log\n`,
+    );
+    await using _supd = startSupd(['-n', '-c', file], dir.path);
+    await waitForLog(join(dir.path, 'sd.log'), /success: cat entered RUNNING state/);
+    const url = `unix://${join(dir.path, 's.sock')}`;
+    await using client = await connect(url);
+    const logfile = join(dir.path, 'cat.log');
+    // 2000 bytes of 1- to 4-byte characters, so chunk edges fall inside characters.
+    const text = 'é€😀\n'.repeat(200);
+    await client.call('supervisor.sendProcessStdin', 'cat', text);
+    await waitFor(() => statSync(logfile).size === 2000, { what: 'the log at 2000 bytes' });
+
+    await using small = await connect(url, { maxFrameBytes: 600 });
+    const chunks = await all(small.tail('cat', { offset: 0, follow: false }));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((c) => c.data).join('')).toBe(text);
+    let previous = 0;
+    for (const chunk of chunks) {
+      expect(chunk.offset - Buffer.byteLength(chunk.data)).toBe(previous);
+      previous = chunk.offset;
+    }
+    expect(previous).toBe(2000);
+
+    // Followed output is split the same way: 3000 bytes that cat writes at once.
+    await using followed = small.tail('cat', { offset: 2000 });
+    const seen = collect(followed);
+    const more = `${'x'.repeat(2999)}\n`;
+    await client.call('supervisor.sendProcessStdin', 'cat', more);
+    await waitFor(() => seen.text() === more, { what: '3000 more bytes in the tail' });
+    expect(seen.chunks.length).toBeGreaterThan(1);
+    expect(seen.chunks.at(-1)!.offset).toBe(5000);
+
+    // A first read of thousands of chunks loses none (they are read as the client takes them).
+    const big = join(dir.path, 'big.log');
+    await waitFor(() => statSync(big).size === 6_000_000, { what: 'big.log at 6 MB' });
+    let bytes = 0;
+    let last = 0;
+    for await (const chunk of small.tail('big', { offset: 0, follow: false })) {
+      bytes += chunk.data.length;
+      last = chunk.offset;
+    }
+    expect([bytes, last]).toEqual([6_000_000, 6_000_000]);
+  });
 });

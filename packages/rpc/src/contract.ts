@@ -204,7 +204,11 @@ export interface TailOptions {
   offset?: number;
 }
 
-/** One piece of a log delivered by `supctl.tail`. */
+/**
+ * One piece of a log delivered by `supctl.tail`. A piece carries at most 512 bytes of the log (3
+ * more when a character crosses the edge), so its frame fits a client's `maxFrameBytes` of 600;
+ * the first read and large writes arrive as several pieces.
+ */
 export interface LogChunk {
   /**
    * Text, decoded as UTF-8, never split inside a character: the first bytes of a character wait
