@@ -10,12 +10,17 @@ import {
   type TailOptions,
 } from '@supctl/rpc';
 
-// The most log bytes one tail chunk carries (a character cut at the edge moves to the next one,
-// so its text can be 3 bytes more). A stream handler is not told the client's frame limit, so
-// this is fixed, small enough for `maxFrameBytes: 600`: a chunk's frame is at most 592 bytes
-// while the log is UTF-8 (a byte that is not becomes U+FFFD, 3 bytes). A 20 MB first read takes
-// about 0.6 s this way, 0.12 s in 64 KiB chunks.
-const TAIL_CHUNK_BYTES = 512;
+// The most log bytes one tail chunk carries: 64 KiB, or less for a client whose frame limit is
+// smaller. A character cut at the edge moves to the next chunk, so a chunk's text can be 3 bytes
+// more, and a byte that is not UTF-8 becomes U+FFFD (3 bytes): a third of the limit, less room
+// for the frame around the text, always fits.
+const MAX_CHUNK_BYTES = 64 * 1024;
+const FRAME_ROOM = 128;
+
+function chunkBytes(ctx: StreamContext): number {
+  if (ctx.maxFrameBytes === undefined) return MAX_CHUNK_BYTES;
+  return Math.max(16, Math.min(MAX_CHUNK_BYTES, Math.floor((ctx.maxFrameBytes - FRAME_ROOM) / 3)));
+}
 
 // The first read takes the file this much at a time, as the client asks for more.
 const READ_BYTES = 64 * 1024;
@@ -81,10 +86,10 @@ interface Segment {
   readonly end: number;
 }
 
-// Splits `bytes` (ending at `end` in the file) into chunks of at most TAIL_CHUNK_BYTES.
-function* pieces(text: Utf8Splitter, bytes: Buffer, end: number): Generator<LogChunk> {
-  for (let at = 0; at < bytes.length; at += TAIL_CHUNK_BYTES) {
-    const piece = bytes.subarray(at, at + TAIL_CHUNK_BYTES);
+// Splits `bytes` (ending at `end` in the file) into chunks of at most `size` bytes.
+function* pieces(text: Utf8Splitter, bytes: Buffer, end: number, size: number): Generator<LogChunk> {
+  for (let at = 0; at < bytes.length; at += size) {
+    const piece = bytes.subarray(at, at + size);
     const data = text.write(piece);
     const after = end - (bytes.length - at - piece.length);
     if (data) yield { data, offset: Math.max(0, after - text.held) };
@@ -114,6 +119,7 @@ async function* chunks(
   file: LogFile,
   first: { start: number; end: number },
   live: PushStream<Segment>,
+  size: number,
 ): AsyncGenerator<LogChunk> {
   const text = new Utf8Splitter();
   try {
@@ -121,10 +127,10 @@ async function* chunks(
       const bytes = readBytes(file.fd, at, Math.min(first.end, at + READ_BYTES));
       if (bytes.length === 0) break;
       at += bytes.length;
-      yield* pieces(text, bytes, at);
+      yield* pieces(text, bytes, at, size);
     }
     file.close();
-    for await (const segment of live) yield* pieces(text, segment.bytes, segment.end);
+    for await (const segment of live) yield* pieces(text, segment.bytes, segment.end, size);
   } finally {
     file.close();
     live.end();
@@ -188,5 +194,5 @@ export function tailProcessLog(
       live.push({ bytes: chunk, end: size });
     });
   }
-  return chunks(file, first, live);
+  return chunks(file, first, live, chunkBytes(ctx));
 }

@@ -269,6 +269,11 @@ export type ImplementedMethodName = Exclude<
 /** Passed last to a stream handler: `signal` aborts when the client cancels or disconnects. */
 export interface StreamContext {
   readonly signal: AbortSignal;
+  /**
+   * The largest frame the client accepts, in bytes, where the transport has frames (the native
+   * protocol): an item that encodes larger fails the stream, so split large items to fit.
+   */
+  readonly maxFrameBytes?: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   METHOD_ALIASES,
   type MethodName,
   type MulticallResult,
+  type StreamContext,
   type StreamMethodName,
 } from './contract.ts';
 import { Fault } from './faults.ts';
@@ -34,11 +35,15 @@ export interface Dispatcher {
   dispatch(method: string, params: readonly unknown[]): unknown;
   /** Whether `method` answers with a stream (native protocol only). */
   isStream(method: string): method is StreamMethodName;
-  /** Opens a stream method; throws a {@link Fault} for bad arguments. */
+  /**
+   * Opens a stream method; throws a {@link Fault} for bad arguments. `options.maxFrameBytes` (the
+   * client's frame limit) reaches the handler in its {@link StreamContext}.
+   */
   openStream(
     method: StreamMethodName,
     params: readonly unknown[],
     signal: AbortSignal,
+    options?: { readonly maxFrameBytes?: number },
   ): AsyncIterable<unknown>;
 }
 
@@ -268,13 +273,17 @@ export function createDispatcher(api: ApiImplementation, options: DispatcherOpti
     call,
     dispatch,
     isStream: isStreamMethodName,
-    openStream(method, params, signal) {
+    openStream(method, params, signal, options) {
       if (!Array.isArray(params)) throw new Fault('INCORRECT_PARAMETERS');
       const args = checkStreamParams(method, params);
       const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
       if (typeof handler !== 'function') throw new Fault('UNKNOWN_METHOD');
       try {
-        return handler.apply(api, [...args, { signal }]) as AsyncIterable<unknown>;
+        const context: StreamContext =
+          options?.maxFrameBytes === undefined
+            ? { signal }
+            : { signal, maxFrameBytes: options.maxFrameBytes };
+        return handler.apply(api, [...args, context]) as AsyncIterable<unknown>;
       } catch (error) {
         throw Fault.from(error);
       }

@@ -275,7 +275,9 @@ class Connection {
     const controller = new AbortController();
     let iterator: AsyncIterator<unknown>;
     try {
-      iterator = this.server.dispatcher.openStream(method, params, controller.signal)[Symbol.asyncIterator]();
+      iterator = this.server.dispatcher
+        .openStream(method, params, controller.signal, { maxFrameBytes: this.#peerMaxFrameBytes })
+        [Symbol.asyncIterator]();
     } catch (error) {
       this.#sendError(id, Fault.from(error).toWire());
       return;

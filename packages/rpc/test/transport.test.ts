@@ -11,6 +11,7 @@ import {
   createRpcServer,
   Fault,
   isNativeHandshake,
+  type LogChunk,
   PROTOCOL_VERSION,
   RpcProtocolError,
   sniffProtocol,
@@ -163,6 +164,27 @@ describe('round trips', () => {
 
 describe('streams', () => {
   const tick = (when: number): SupervisorEvent => ({ type: 'TICK_5', when });
+
+  test("a stream handler is told the client's frame limit, so it can size its items to fit", async () => {
+    const limits: (number | undefined)[] = [];
+    await using served = await serve({
+      overrides: {
+        'supctl.tail': (_name, _options, { signal, maxFrameBytes }) => {
+          limits.push(maxFrameBytes);
+          const stream = createPushStream<LogChunk>({ signal });
+          stream.end();
+          return stream;
+        },
+      },
+    });
+    for (const maxFrameBytes of [600, undefined]) {
+      const client = await served.connect(maxFrameBytes === undefined ? {} : { maxFrameBytes });
+      for await (const _ of client.tail('web', { follow: false })) expect.unreachable();
+    }
+    expect(limits[0]).toBe(600);
+    // The client's default limit, as it said in its hello.
+    expect(limits[1]).toBeGreaterThan(600);
+  });
 
   test('subscribe delivers filtered events; break cancels it on the server', async () => {
     await using served = await serve();
