@@ -33,6 +33,9 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** How long a server waits for the preamble and hello. @default 10000 */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
+/** The shortest heartbeat interval a server keeps to, whatever a client asks. @default 1000 */
+export const DEFAULT_MIN_HEARTBEAT_MS = 1000;
+
 /** Control methods of the native protocol (never part of the API contract). */
 export const CONTROL = {
   /** Request, id 0, first frame: `{protocol, client, username?, password?, maxFrameBytes, heartbeatMs, records?}`. */

@@ -10,6 +10,7 @@ import {
   CONTROL,
   DEFAULT_CLIENT_MAX_FRAME_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MIN_HEARTBEAT_MS,
   DEFAULT_SERVER_MAX_FRAME_BYTES,
   encodePreamble,
   FRAME_HEADER_BYTES,
@@ -30,6 +31,12 @@ export interface RpcServerOptions {
   readonly maxFrameBytes?: number;
   /** Close a connection that has not finished its handshake after this long. @default 10000 */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * The shortest heartbeat interval the server keeps to: a client asking for less is checked at
+   * this interval (and dropped after three of them without a frame), so no client can make the
+   * server wake every millisecond. @default 1000
+   */
+  readonly minHeartbeatMs?: number;
   /** Announced to clients in the handshake. @default '@supctl/rpc' */
   readonly serverName?: string;
 }
@@ -192,7 +199,7 @@ class Connection {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (Number.isSafeInteger(heartbeatMs) && (heartbeatMs as number) > 0) {
-      const interval = heartbeatMs as number;
+      const interval = Math.max(heartbeatMs as number, this.server.minHeartbeatMs);
       this.#timer = setInterval(() => {
         if (Date.now() - this.#lastSeen > 3 * interval) {
           this.#fail(
@@ -446,6 +453,7 @@ class RpcServerImpl implements RpcServer {
   readonly logger: RpcLogger | undefined;
   readonly maxFrameBytes: number;
   readonly handshakeTimeoutMs: number;
+  readonly minHeartbeatMs: number;
   readonly serverName: string;
   readonly connections = new Set<Connection>();
   readonly #listeners = new Set<Server>();
@@ -456,6 +464,7 @@ class RpcServerImpl implements RpcServer {
     this.logger = options.logger;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_SERVER_MAX_FRAME_BYTES;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    this.minHeartbeatMs = options.minHeartbeatMs ?? DEFAULT_MIN_HEARTBEAT_MS;
     this.serverName = options.serverName ?? '@supctl/rpc';
     this.dispatcher = createDispatcher(options.api, {
       onUnexpectedError: (error, method) =>

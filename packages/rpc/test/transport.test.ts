@@ -742,12 +742,24 @@ describe('client lifecycle', () => {
   });
 
   test('the server drops a client whose heartbeats stop', async () => {
-    await using served = await serve();
+    await using served = await serve({ minHeartbeatMs: 10 });
     await using raw = await rawConnect(served.path);
     raw.socket.write(hello({ heartbeatMs: 10 }));
     await raw.closed;
     const frames = framesAfterPreamble(raw.received());
     expect(frames.at(-1)).toMatchObject({ method: 'supctl.error', params: { name: 'HEARTBEAT_TIMEOUT' } });
+  });
+
+  test('a client asking for a heartbeat below the minimum is checked at the minimum', async () => {
+    await using served = await serve({ minHeartbeatMs: 100 });
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello({ heartbeatMs: 1 }));
+    await raw.closed;
+    const frames = framesAfterPreamble(raw.received());
+    expect(frames.at(-1)).toMatchObject({
+      method: 'supctl.error',
+      params: { name: 'HEARTBEAT_TIMEOUT', message: 'no frame from the client for 300 ms' },
+    });
   });
 
   test('await using closes client and server', async () => {
