@@ -344,7 +344,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     },
     'supervisor.signalAllProcesses': (signal) => {
       const s = daemon.supervisor();
-      const results = s ? signalMany(s.processes(), parseSignal(signal)) : [];
+      const results = s ? signalMany(s.processesByPriority(), parseSignal(signal)) : [];
       // Supervisor signals first and checks its state after.
       engine();
       return results;
@@ -409,7 +409,7 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     },
     'supervisor.clearAllProcessLogs': () =>
       engine()
-        .groups.flatMap((g) => [...g.processes])
+        .processesByPriority()
         .map((p) => {
           const who = { name: p.name, group: p.info().group };
           try {

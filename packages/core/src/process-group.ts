@@ -14,8 +14,8 @@ export class ProcessGroup {
    */
   readonly processes: readonly ManagedProcess[];
   /**
-   * By priority, equal priorities in config order (a stable sort): the order supervisord starts
-   * and stops them on request (`start g:*`, `stop all`, shutdown).
+   * By priority, equal priorities in config order (a stable sort): the order supervisord starts,
+   * stops and signals them on request (`start g:*`, `stop all`); shutdown goes the reverse way.
    */
   readonly byPriority: readonly ManagedProcess[];
 

@@ -196,10 +196,18 @@ export class Supervisor implements AsyncDisposable {
     return this.groups.flatMap((g) => g.processes);
   }
 
+  /**
+   * Every process, groups in (priority, name) order, each group's by priority (equal priorities in
+   * config order): the order supervisord acts on "all" in (`start all`, `signal all`, `clear all`).
+   */
+  processesByPriority(): ManagedProcess[] {
+    return this.groups.flatMap((g) => g.byPriority);
+  }
+
   /** Starts every process not in a running state, ascending priority; all at once, then waits. */
   startAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     return this.#runAll(
-      this.#byPriority().filter((p) => !isRunningState(p.state)),
+      this.processesByPriority().filter((p) => !isRunningState(p.state)),
       (p) => p.start(options),
     );
   }
@@ -207,7 +215,7 @@ export class Supervisor implements AsyncDisposable {
   /** Stops every process in a running state, ascending priority (as `stop all`). */
   stopAll(options: { wait?: boolean } = {}): Promise<ProcessActionResult[]> {
     return this.#runAll(
-      this.#byPriority().filter((p) => isRunningState(p.state)),
+      this.processesByPriority().filter((p) => isRunningState(p.state)),
       (p) => p.stop(options),
     );
   }
@@ -321,7 +329,8 @@ export class Supervisor implements AsyncDisposable {
     let reporting: NodeJS.Timeout | undefined;
     try {
       for (const group of [...groups].reverse()) {
-        for (const p of group.byPriority) p.stopForShutdown();
+        // As supervisord: descending priority, equal priorities in reverse config order.
+        for (const p of [...group.byPriority].reverse()) p.stopForShutdown();
         if (group.isStopped()) continue;
         if (reporting === undefined) {
           report();
@@ -332,11 +341,6 @@ export class Supervisor implements AsyncDisposable {
     } finally {
       clearInterval(reporting);
     }
-  }
-
-  /** Groups in (priority, name) order, each group's processes by priority. */
-  #byPriority(): ManagedProcess[] {
-    return this.groups.flatMap((g) => g.byPriority);
   }
 
   #addGroup(config: GroupConfig): ProcessGroup {

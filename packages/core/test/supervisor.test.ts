@@ -58,6 +58,10 @@ test('start and stop on request go by priority, equal priorities in config order
   expect(stopping.slice(3)).toEqual(['a', 'c', 'b']);
   await h.supervisor.startAll({ wait: true });
   expect(spawned().slice(6)).toEqual(['a', 'c', 'b']);
+  expect(h.supervisor.processesByPriority().map((p) => p.name)).toEqual(['a', 'c', 'b']);
+  // Shutdown goes the other way: descending priority, equal priorities in reverse config order.
+  await h.supervisor.shutdown();
+  expect(stopping.slice(6)).toEqual(['b', 'c', 'a']);
 });
 
 test('stopAll is ascending; startAll returns per-process results', async () => {
@@ -120,7 +124,8 @@ test('shutdown stops groups in reverse priority, one group at a time, and leaves
       .filter((e) => e.type === 'PROCESS_STATE_STOPPING' || e.type === 'PROCESS_STATE_STOPPED')
       .map((e) => `${e.type.slice(14)} ${'processName' in e ? e.processName : ''}`);
     expect(order.slice(0, 4)).toEqual(['STOPPING slow', 'STOPPED slow', 'STOPPING tree', 'STOPPED tree']);
-    expect(order.slice(4, 6)).toEqual(['STOPPING f1', 'STOPPING f2']);
+    // Within a group, descending priority and equal priorities in reverse config order, as supervisord.
+    expect(order.slice(4, 6)).toEqual(['STOPPING f2', 'STOPPING f1']);
     // As supervisord: at once, every process not yet stopped, in priority order.
     expect(h.lines.find((l) => l.includes(' to die'))).toBe('info waiting for f1, f2, tree, slow to die');
     expect(h.events.find((e) => e.type === 'SUPERVISOR_STATE_CHANGE_STOPPING')).toBeDefined();
