@@ -205,9 +205,9 @@ export interface TailOptions {
 }
 
 /**
- * One piece of a log delivered by `supctl.tail`. A piece carries at most 512 bytes of the log (3
- * more when a character crosses the edge), so its frame fits a client's `maxFrameBytes` of 600;
- * the first read and large writes arrive as several pieces.
+ * One piece of a log delivered by `supctl.tail`. supd sizes pieces to the client's frame limit
+ * (at most 64 KiB of the log; a third of `maxFrameBytes`, less room for the frame, when that is
+ * smaller), so the first read and large writes arrive as several pieces.
  */
 export interface LogChunk {
   /**
