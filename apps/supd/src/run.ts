@@ -223,7 +223,16 @@ export async function runSupd(options: RunOptions): Promise<number> {
   // What supd would read from its installation later is read now, while it may: the user it
   // becomes may not read the directory it was installed in (root's npx cache, a 0700 home).
   spawnerKind(); // loads the native spawn helper
-  if (user) await http?.preload?.();
+  // The HTTP side (about 2 MiB) only when privileges really drop and an HTTP server will need it.
+  if (user && user.uid !== process.getuid?.() && config.httpServers.length > 0) {
+    try {
+      await http?.preload?.();
+    } catch (error) {
+      throw new StartupError(
+        `cannot load the HTTP interface before dropping privileges: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   const uid = user ? dropPrivileges(user) : null;
 
   // Written at every start (a HUP may name another file), removed at every stop: supervisord's
