@@ -1,5 +1,5 @@
 // supctl.tail: a process log from an offset, then (following) what the process writes next.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ManagedProcess } from '@supctl/core';
 import {
   createPushStream,
@@ -187,10 +187,9 @@ export function tailProcessLog(
   else {
     stop = out.listen((chunk) => {
       // The channel writes a chunk before it calls listeners, but small ones wait for the end of
-      // the turn: write it now (rotating the file if due), so the file's size is where it ends.
+      // the turn: `size` writes it now (rotating the file if due) and gives where it ends.
       // Listeners get their own copy of a chunk (OutputChannel.append), so it can be kept.
-      out.flush();
-      size = statSync(path, { throwIfNoEntry: false })?.size ?? size + chunk.length;
+      size = out.size ?? size + chunk.length;
       live.push({ bytes: chunk, end: size });
     });
   }

@@ -85,6 +85,14 @@ export class OutputChannel {
     this.#file?.flush();
   }
 
+  /**
+   * Bytes in the current log file once what is queued is written (this writes it, rotating if
+   * due), as this writer knows it, without asking the file system; `null` without a log file.
+   */
+  get size(): number | null {
+    return this.#file?.size ?? null;
+  }
+
   /** Adds a listener; returns the function that removes it. */
   listen(listener: OutputListener): () => void {
     this.#listeners.add(listener);
