@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /** The files under `dashboard-assets/` and the URL path each is served at. */
 export const ASSETS = {
@@ -17,8 +19,12 @@ export interface LoadedAsset {
   readonly etag: string;
 }
 
-// src/dashboard/ and dist/dashboard/ are both two levels below the package root.
-const ASSET_DIR = new URL('../../dashboard-assets/', import.meta.url);
+// Found by the package's own name, not a path relative to this file, so that a bundle of this
+// code (supd's bin) still finds them in the installed @supctl/http.
+const ASSET_DIR = new URL(
+  'dashboard-assets/',
+  pathToFileURL(createRequire(import.meta.url).resolve('@supctl/http/package.json')),
+);
 
 /** Whether `path` names a dashboard asset. */
 export function isAssetPath(path: string): path is AssetPath {
