@@ -130,8 +130,9 @@ export async function runSupd(options: RunOptions): Promise<number> {
   // The user is looked up first (`Invalid user name x` even when not root), as supervisord does.
   const user = sd.user === null ? null : lookupUser(sd.user);
   if (sd.user !== null && !user) throw new UsageError(unknownUserMessage(sd.user));
-  if (user && process.getuid?.() !== user.uid && process.getuid?.() !== 0)
-    throw new UsageError("Can't drop privilege as nonroot user");
+  // Whether supd becomes another user (not when it already runs as that one).
+  const switchesUser = user ? process.getuid?.() !== user.uid : false;
+  if (switchesUser && process.getuid?.() !== 0) throw new UsageError("Can't drop privilege as nonroot user");
   // Logged once the main log is open, as supervisord does.
   const limitLines: { level: 'info' | 'warn'; message: string }[] = [];
   for (const [limit, minimum] of [
@@ -224,7 +225,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
   // becomes may not read the directory it was installed in (root's npx cache, a 0700 home).
   spawnerKind(); // loads the native spawn helper
   // The HTTP side (about 2 MiB) only when privileges really drop and an HTTP server will need it.
-  if (user && user.uid !== process.getuid?.() && config.httpServers.length > 0) {
+  if (switchesUser && config.httpServers.length > 0) {
     try {
       await http?.preload?.();
     } catch (error) {
