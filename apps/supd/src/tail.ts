@@ -1,5 +1,5 @@
 // supctl.tail: a process log from an offset, then (following) what the process writes next.
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ManagedProcess } from '@supctl/core';
 import {
   createPushStream,
@@ -151,7 +151,7 @@ export function tailProcessLog(
   const channel = options.channel === 'stderr' ? 'stderr' : 'stdout';
   const i = p.info();
   const path = channel === 'stdout' ? i.stdoutLogfile : i.stderrLogfile;
-  if (path === null || !existsSync(path)) throw new Fault('NO_FILE', path ?? 'None');
+  if (path === null) throw new Fault('NO_FILE', 'None');
   const out = channel === 'stdout' ? p.stdout : (p.stderr ?? p.stdout);
   // Output of this event-loop turn may still wait for its (batched) write, though its listeners
   // have run: write it now, or it would be in neither the first read nor the followed chunks.
@@ -163,6 +163,7 @@ export function tailProcessLog(
   try {
     file = new LogFile(path);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Fault('NO_FILE', path);
     throw new Fault('FAILED', (error as Error).message);
   }
   let size: number;

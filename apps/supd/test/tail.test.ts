@@ -1,6 +1,6 @@
 // supctl.tail against a real supd: the offsets it reports, how it decodes and splits the log.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type LogChunk, type RpcStream } from '@supctl/rpc';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
@@ -30,6 +30,32 @@ async function all(stream: RpcStream<LogChunk>): Promise<LogChunk[]> {
 }
 
 describe.runIf(runE2e)('supctl.tail', () => {
+  test('no log file is NO_FILE, as readProcessStdoutLog says it: None without one, the path when it is gone', async () => {
+    await using dir = makeTempDir();
+    const file = writeConfig(
+      dir.path,
+      '[program:quiet]\ncommand=sleep 300\nstartsecs=0\nstdout_logfile=NONE\n[program:gone]\ncommand=sleep 300\nstartsecs=0\nstdout_logfile=%(here)s/gone.log\n',
+    );
+    await using _supd = startSupd(['-n', '-c', file], dir.path);
+    await waitForLog(
+      join(dir.path, 'sd.log'),
+      /success: quiet[\s\S]*success: gone|success: gone[\s\S]*success: quiet/,
+    );
+    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    const gone = join(dir.path, 'gone.log');
+    rmSync(gone);
+    const failure = async (name: string) => {
+      try {
+        await all(client.tail(name, { follow: false }));
+        return 'no error';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(await failure('quiet')).toBe('NO_FILE: None');
+    expect(await failure('gone')).toBe(`NO_FILE: ${gone}`);
+  });
+
   test('a followed tail’s offset is the current file’s size after the chunk, across rotation and clear', async () => {
     await using dir = makeTempDir();
     const file = writeConfig(
