@@ -207,7 +207,8 @@ function readProcesses(
       });
       throw new SectionFailed();
     }
-    if (command.value.trim() === '') {
+    // Once per section, not once per process of numprocs.
+    if (processNum === numprocsStart && command.value.trim() === '') {
       ctx.warn({
         origin: 'supctl',
         section,

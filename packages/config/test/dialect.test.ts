@@ -41,9 +41,12 @@ describe('delimiters, keys and whitespace', () => {
   });
 
   test('an empty command parses (supervisord fails it at spawn) with a warning at its line', () => {
-    const r = analyze('[program:x]\ncommand=\n[program:y]\ncommand=   \n[program:z]\ncommand=true\n');
+    const r = analyze(
+      '[program:x]\ncommand=\n[program:y]\ncommand=   \nnumprocs=3\nprocess_name=y%(process_num)s\n[program:z]\ncommand=true\n',
+    );
     expect(r.issues).toEqual([]);
     expect(r.config!.groups.map((g) => g.processes[0]!.command)).toEqual(['', '', 'true']);
+    // One warning per section, however many processes it has.
     expect(r.warnings.filter((w) => w.option === 'command')).toEqual([
       expect.objectContaining({
         section: 'program:x',
