@@ -279,10 +279,7 @@ export function createDispatcher(api: ApiImplementation, options: DispatcherOpti
       const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
       if (typeof handler !== 'function') throw new Fault('UNKNOWN_METHOD');
       try {
-        const context: StreamContext =
-          options?.maxFrameBytes === undefined
-            ? { signal }
-            : { signal, maxFrameBytes: options.maxFrameBytes };
+        const context: StreamContext = { signal, maxFrameBytes: options?.maxFrameBytes };
         return handler.apply(api, [...args, context]) as AsyncIterable<unknown>;
       } catch (error) {
         throw Fault.from(error);

@@ -73,8 +73,8 @@ export interface WireError {
 }
 
 // Every copy of this package marks its faults with the same registered symbol, so `instanceof
-// Fault` holds across copies: supd's bin bundles one, and the @supctl/http it loads from
-// node_modules checks the faults it throws with another; an app may also end up with two versions.
+// Fault` holds across copies: an app may end up with two versions of @supctl/rpc, or a bundled
+// copy beside an installed one (an API implementation's faults checked by another copy's server).
 const FAULT_BRAND = Symbol.for('@supctl/rpc.Fault');
 
 /**

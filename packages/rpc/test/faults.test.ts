@@ -59,7 +59,7 @@ describe('Fault', () => {
     expect(fault.toWire()).toEqual({ code: 10, name: 'BAD_NAME', message: 'BAD_NAME: web' });
   });
 
-  test('instanceof holds across copies of the package (supd bundles one, @supctl/http loads another)', async () => {
+  test('instanceof holds across copies of the package (two versions, or a bundled and an installed one)', async () => {
     // A query string makes vite load the module a second time: another Fault class.
     const path = '../src/faults.ts?second-copy';
     const other = (await import(/* @vite-ignore */ path)) as typeof import('../src/faults.ts');
