@@ -6,6 +6,7 @@ import {
   convertPath,
   convertValue,
   type PathType,
+  pyRepr,
   type SupervisordConfig,
 } from '@supctl/config';
 import { GetoptError, getopt, type OptionSpec } from './getopt.ts';
@@ -169,11 +170,6 @@ export class UsageError extends Error {
   }
 }
 
-// Python's repr of a list of strings, as supervisord prints unexpected positionals.
-function pyList(items: readonly string[]): string {
-  return `[${items.map((s) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`).join(', ')}]`;
-}
-
 // A flag's value, or an option's value as its [supervisord] key takes it.
 function convertOption(
   option: SupdOption,
@@ -204,7 +200,7 @@ export function parseSupdArgs(argv: readonly string[], cwd: string = process.cwd
     throw e;
   }
   if (parsed.rest.length)
-    throw new UsageError(`positional arguments are not supported: ${pyList(parsed.rest)}`);
+    throw new UsageError(`positional arguments are not supported: [${parsed.rest.map(pyRepr).join(', ')}]`);
   let configFile: string | undefined;
   const overrides: Partial<Record<Key, string | number | boolean>> = {};
   // Options are handled in order, as supervisord does: -h and -v act at once (what follows is not
