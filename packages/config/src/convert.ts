@@ -1,6 +1,5 @@
 // The dialect's value types for callers outside a config file (supd's command line overrides
 // the same keys: -m 022, -y 50MB, -e debug …).
-import { isAbsolute } from 'node:path';
 import { ValueProblem } from './errors.ts';
 import { createSystemHostChecks, type HostChecks } from './host.ts';
 import { existingDirectory, existingDirPath, expandUser } from './paths.ts';
@@ -23,6 +22,16 @@ export type ConvertResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly message: string; readonly supervisorMessage: string };
 
+// A converter's value, or its ValueProblem as a result.
+function toResult<T>(convert: () => T): ConvertResult<T> {
+  try {
+    return { ok: true, value: convert() };
+  } catch (e) {
+    if (!(e instanceof ValueProblem)) throw e;
+    return { ok: false, message: e.message, supervisorMessage: e.supervisorMessage };
+  }
+}
+
 /**
  * Convert `text` as a config value of `type` would be.
  * @example convertValue('byteSize', '50MB') // { ok: true, value: 52428800 }
@@ -31,12 +40,7 @@ export function convertValue<K extends ValueType>(
   type: K,
   text: string,
 ): ConvertResult<ReturnType<(typeof CONVERTERS)[K]>> {
-  try {
-    return { ok: true, value: CONVERTERS[type](text) as ReturnType<(typeof CONVERTERS)[K]> };
-  } catch (e) {
-    if (!(e instanceof ValueProblem)) throw e;
-    return { ok: false, message: e.message, supervisorMessage: e.supervisorMessage };
-  }
+  return toResult(() => CONVERTERS[type](text) as ReturnType<(typeof CONVERTERS)[K]>);
 }
 
 /** Supervisor's checks of a path given outside a config file (supervisord's `-l -j -q -d`). */
@@ -53,19 +57,12 @@ export function convertPath(
   options: { cwd: string; env?: Readonly<Record<string, string | undefined>>; host?: HostChecks },
 ): ConvertResult<string> {
   const host = options.host ?? createSystemHostChecks();
-  const fromCwd: HostChecks = {
-    ...host,
-    isDirectory: (path) => host.isDirectory(isAbsolute(path) ? path : `${options.cwd}/${path}`),
-  };
   const ctx = {
-    host: fromCwd,
+    host,
+    cwd: options.cwd,
     expandUser: (path: string) => expandUser(path, options.env ?? process.env, host),
   };
-  try {
-    const value = type === 'existingDirPath' ? existingDirPath(ctx, text) : existingDirectory(ctx, text);
-    return { ok: true, value };
-  } catch (e) {
-    if (!(e instanceof ValueProblem)) throw e;
-    return { ok: false, message: e.message, supervisorMessage: e.supervisorMessage };
-  }
+  return toResult(() =>
+    type === 'existingDirPath' ? existingDirPath(ctx, text) : existingDirectory(ctx, text),
+  );
 }

@@ -1,13 +1,16 @@
 // Path-typed values: `~` expansion and Supervisor's existence checks of directories.
 import { homedir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import type { ParseContext } from './context.ts';
 import { ValueProblem } from './errors.ts';
 import type { HostChecks } from './host.ts';
 import { pyRepr } from './python.ts';
 
-/** What the directory checks need: `~` expansion and the machine's facts (none: all pass). */
-export type PathContext = Pick<ParseContext, 'expandUser' | 'host'>;
+/**
+ * What the directory checks need: `~` expansion, the machine's facts (none: all pass), and the
+ * directory relative paths start from.
+ */
+export type PathContext = Pick<ParseContext, 'expandUser' | 'host' | 'cwd'>;
 
 /** os.path.expanduser: `~` from `env.HOME`, `~user` from the host's user database. */
 export function expandUser(
@@ -24,11 +27,17 @@ export function expandUser(
   return (home.endsWith('/') && rest ? home.slice(0, -1) : home) + rest;
 }
 
+// A relative path from `cwd`, not normalized: as in Python, `nosuch/..` is no directory when
+// `nosuch` does not exist.
+function fromCwd(ctx: PathContext, path: string): string {
+  return isAbsolute(path) ? path : `${ctx.cwd}/${path}`;
+}
+
 /** A file whose directory must exist (log files, pidfile): returns the `~`-expanded path. */
 export function existingDirPath(ctx: PathContext, value: string): string {
   const path = ctx.expandUser(value);
   const dir = path.includes('/') ? dirname(path) : '';
-  if (dir === '' || !ctx.host || ctx.host.isDirectory(dir)) return path;
+  if (dir === '' || !ctx.host || ctx.host.isDirectory(fromCwd(ctx, dir))) return path;
   throw new ValueProblem(
     `the directory ${pyRepr(dir)} of ${pyRepr(value)} does not exist`,
     `The directory named as part of the path ${value} does not exist`,
@@ -38,7 +47,7 @@ export function existingDirPath(ctx: PathContext, value: string): string {
 /** A directory that must exist (childlogdir, [supervisord] directory). */
 export function existingDirectory(ctx: PathContext, value: string): string {
   const path = ctx.expandUser(value);
-  if (!ctx.host || ctx.host.isDirectory(path)) return path;
+  if (!ctx.host || ctx.host.isDirectory(fromCwd(ctx, path))) return path;
   throw new ValueProblem(
     `${pyRepr(value)} is not an existing directory`,
     `${value} is not an existing directory`,

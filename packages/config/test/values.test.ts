@@ -1,6 +1,6 @@
 // Value types (spec §2.6), environment= (§2.7), % expansion (§2.5) and their error texts.
 import { describe, expect, test } from 'vitest';
-import { convertPath, parse, parseEnvironment } from '../src/index.ts';
+import { analyzeConfig, convertPath, parse, parseEnvironment } from '../src/index.ts';
 import { analyze, config, program, supervisorError } from './helpers.ts';
 
 describe('value types', () => {
@@ -413,5 +413,18 @@ describe('convertPath: path options given outside a config file (supervisord -l 
   ] as const)('%s %s', (type, text, expected) => {
     // Relative paths are from cwd (here /), not from the process's working directory.
     expect(convertPath(type, text, { cwd: '/', env: { HOME: '/tmp' } })).toMatchObject(expected);
+  });
+
+  test("a config's paths are checked from its cwd too, as the command line's are", () => {
+    const check = (cwd: string) =>
+      analyzeConfig('[supervisord]\nlogfile=etc/x.log\nchildlogdir=etc\n', {
+        path: 'sd.conf',
+        cwd,
+      }).issues.map((issue) => issue.supervisorMessage);
+    expect(check('/')).toEqual([]);
+    expect(check('/nonexistent')).toEqual([
+      'The directory named as part of the path etc/x.log does not exist',
+      'etc is not an existing directory',
+    ]);
   });
 });
