@@ -558,11 +558,14 @@ describe('bad input closes only that connection', () => {
   });
 
   test("a typed client's request above the server's limit fails alone, unsent; the connection stays", async () => {
+    // The in-flight call answers only once the oversized ones have failed.
+    let answer = () => {};
+    const released = new Promise<void>((resolve) => (answer = resolve));
     await using served = await serve({
       maxFrameBytes: 1024,
       overrides: {
         'supervisor.readLog': async (offset, length) => {
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await released;
           return `log ${offset} ${length}`;
         },
       },
@@ -577,6 +580,7 @@ describe('bad input closes only that connection', () => {
     );
     const stream = client.subscribe({ processes: ['x'.repeat(5000)] });
     expect(await rejection(stream.next())).toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    answer();
     expect(await inFlight).toBe('log 1 2');
     expect(client.state).toBe('open');
     expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
