@@ -205,9 +205,8 @@ export interface TailOptions {
 }
 
 /**
- * One piece of a log delivered by `supctl.tail`. supd sizes pieces to the client's frame limit
- * (at most 64 KiB of the log; a third of `maxFrameBytes`, less room for the frame, when that is
- * smaller), so the first read and large writes arrive as several pieces.
+ * One piece of a log delivered by `supctl.tail`. Pieces are sized to fit the client's
+ * `maxFrameBytes`, so the first read and large writes arrive as several pieces.
  */
 export interface LogChunk {
   /**
