@@ -14,6 +14,20 @@ function writeConfig(dir: string, programs: string): string {
   return file;
 }
 
+// supd on `programs` in `dir`, once each of `names` is RUNNING; disposing stops it.
+async function supdWith(dir: string, programs: string, names: readonly string[]) {
+  const supd = startSupd(['-n', '-c', writeConfig(dir, programs)], dir);
+  try {
+    for (const name of names) {
+      await waitForLog(join(dir, 'sd.log'), new RegExp(`success: ${name} entered RUNNING state`));
+    }
+  } catch (error) {
+    await supd[Symbol.asyncDispose]();
+    throw error;
+  }
+  return { url: `unix://${join(dir, 's.sock')}`, [Symbol.asyncDispose]: () => supd[Symbol.asyncDispose]() };
+}
+
 // Collects a stream's items in the background; `text()` is everything received so far.
 function collect(stream: RpcStream<LogChunk>) {
   const chunks: LogChunk[] = [];
@@ -32,16 +46,12 @@ async function all(stream: RpcStream<LogChunk>): Promise<LogChunk[]> {
 describe.runIf(runE2e)('supctl.tail', () => {
   test('no log file is NO_FILE, as readProcessStdoutLog says it: None without one, the path when it is gone', async () => {
     await using dir = makeTempDir();
-    const file = writeConfig(
+    await using supd = await supdWith(
       dir.path,
       '[program:quiet]\ncommand=sleep 300\nstartsecs=0\nstdout_logfile=NONE\n[program:gone]\ncommand=sleep 300\nstartsecs=0\nstdout_logfile=%(here)s/gone.log\n',
+      ['quiet', 'gone'],
     );
-    await using _supd = startSupd(['-n', '-c', file], dir.path);
-    await waitForLog(
-      join(dir.path, 'sd.log'),
-      /success: quiet[\s\S]*success: gone|success: gone[\s\S]*success: quiet/,
-    );
-    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    await using client = await connect(supd.url);
     const gone = join(dir.path, 'gone.log');
     rmSync(gone);
     const failure = async (name: string) => {
@@ -58,13 +68,12 @@ describe.runIf(runE2e)('supctl.tail', () => {
 
   test('a followed tail’s offset is the current file’s size after the chunk, across rotation and clear', async () => {
     await using dir = makeTempDir();
-    const file = writeConfig(
+    await using supd = await supdWith(
       dir.path,
       '[program:cat]\ncommand=cat\nstartsecs=0\nstdout_logfile=%(here)s/cat.log\nstdout_logfile_maxbytes=2000\nstdout_logfile_backups=2\n',
+      ['cat'],
     );
-    await using _supd = startSupd(['-n', '-c', file], dir.path);
-    await waitForLog(join(dir.path, 'sd.log'), /success: cat entered RUNNING state/);
-    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    await using client = await connect(supd.url);
     const logfile = join(dir.path, 'cat.log');
     await using tail = client.tail('cat', { offset: -100 });
     const seen = collect(tail);
@@ -111,13 +120,12 @@ describe.runIf(runE2e)('supctl.tail', () => {
       script,
       "const b = Buffer.from('é€😀\\n'); let i = 0;\nsetInterval(() => process.stdout.write(b.subarray(i % b.length, (i++ % b.length) + 1)), 30);\n",
     );
-    const file = writeConfig(
+    await using supd = await supdWith(
       dir.path,
       `[program:bytes]\ncommand=${process.execPath} ${script}\nstartsecs=0\nstdout_logfile=%(here)s/bytes.log\n`,
+      ['bytes'],
     );
-    await using _supd = startSupd(['-n', '-c', file], dir.path);
-    await waitForLog(join(dir.path, 'sd.log'), /success: bytes entered RUNNING state/);
-    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    await using client = await connect(supd.url);
     const logfile = join(dir.path, 'bytes.log');
     await using tail = client.tail('bytes', { offset: -1 });
     const seen = collect(tail);
@@ -151,21 +159,19 @@ describe.runIf(runE2e)('supctl.tail', () => {
 
   test('a client with a small frame limit gets the log in chunks that fit', async () => {
     await using dir = makeTempDir();
-    const file = writeConfig(
+    await using supd = await supdWith(
       dir.path,
-      `[program:cat]\ncommand=cat\nstartsecs=0\nstdout_logfile=%(here)s/cat.log\n[program:big]\ncommand=sh -c "head -c 6000000 /dev/zero; exec sleep 300"\nstartsecs=0\nstdout_logfile=%(here)s/big.log\n`,
+      `[program:cat]\ncommand=cat\nstartsecs=0\nstdout_logfile=%(here)s/cat.log\n[program:big]\ncommand=sh -c 'head -c 6000000 /dev/zero; exec sleep 300'\nstartsecs=0\nstdout_logfile=%(here)s/big.log\n`,
+      ['cat'],
     );
-    await using _supd = startSupd(['-n', '-c', file], dir.path);
-    await waitForLog(join(dir.path, 'sd.log'), /success: cat entered RUNNING state/);
-    const url = `unix://${join(dir.path, 's.sock')}`;
-    await using client = await connect(url);
+    await using client = await connect(supd.url);
     const logfile = join(dir.path, 'cat.log');
     // 2000 bytes of 1- to 4-byte characters, so chunk edges fall inside characters.
     const text = 'é€😀\n'.repeat(200);
     await client.call('supervisor.sendProcessStdin', 'cat', text);
     await waitFor(() => statSync(logfile).size === 2000, { what: 'the log at 2000 bytes' });
 
-    await using small = await connect(url, { maxFrameBytes: 600 });
+    await using small = await connect(supd.url, { maxFrameBytes: 600 });
     const chunks = await all(small.tail('cat', { offset: 0, follow: false }));
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((c) => c.data).join('')).toBe(text);
