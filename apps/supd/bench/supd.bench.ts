@@ -1,8 +1,9 @@
 // Issue 5's targets, measured against the built supd (and Debian's supervisord in the same run
 // where it is installed): native getState / getAllProcessInfo calls per second with 100 programs,
 // RSS with 100 and 1,000 programs, and idle CPU.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, type RpcClient } from '@supctl/rpc';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { type Daemon, hasSupervisord, SUPD, startDaemon, stopDaemon, waitRunning } from './daemons.ts';
@@ -29,7 +30,7 @@ async function idleCpuPercent(pid: number, seconds: number): Promise<number> {
 // What Node alone takes for the same job: a unix-socket listener and N `sleep` children with
 // their output piped, under supd's V8 settings. The floor under supd's RSS on this machine.
 const NODE_FLOOR = `
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 for (const flag of ['--semi-space-growth-factor=1', '--no-opt', '--no-sparkplug']) setFlagsFromString(flag);
@@ -52,6 +53,84 @@ async function nodeFloorMiB(dir: string, programs: number): Promise<number> {
   await exited;
   return rss;
 }
+
+// Sequential round trips wait, each time, for the other side's CPU to wake. On a VM that wake-up
+// (an interrupt between virtual CPUs) dominates: so the same calls again with the client and supd
+// on one CPU, and the raw floor both ways: two bare Node processes echoing one byte.
+const CALLS_CLIENT = `
+import { connect } from '@supctl/rpc';
+const client = await connect('unix://' + process.argv[1]);
+const out = [];
+for (const [method, calls] of [['supervisor.getState', 40000], ['supervisor.getAllProcessInfo', 8000]]) {
+  for (let i = 0; i < 2000; i++) await client.call(method);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await client.call(method);
+  out.push(Math.round(calls / (Number(process.hrtime.bigint() - start) / 1e9)));
+}
+await client.close();
+process.stdout.write(out.join(' '));
+`;
+const ECHO_SERVER = `
+import { createServer } from 'node:net';
+createServer((s) => s.on('data', (d) => s.write(d))).listen(process.argv[1], () => process.stdout.write('ready'));
+`;
+const ECHO_CLIENT = `
+import { connect } from 'node:net';
+const s = connect(process.argv[1]);
+await new Promise((r) => s.once('connect', r));
+const rounds = 40000;
+let n = 0;
+const start = process.hrtime.bigint();
+await new Promise((done) => { s.on('data', () => (++n === rounds ? done() : s.write('x'))); s.write('x'); });
+process.stdout.write(String(Math.round(rounds / (Number(process.hrtime.bigint() - start) / 1e9))));
+s.destroy();
+`;
+
+/** Runs `script` in a new node (optionally on CPU 0) with `arg`; resolves to what it printed. */
+function runNode(script: string, arg: string, cpu0: boolean): Promise<string> {
+  const argv = [process.execPath, '--input-type=module', '-e', script, arg];
+  const child = spawn(cpu0 ? 'taskset' : argv[0]!, cpu0 ? ['-c', '0', ...argv] : argv.slice(1), {
+    cwd: import.meta.dirname, // resolves @supctl/rpc from supd's node_modules
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`node -e exited ${code}`)))),
+  );
+}
+
+/** Runs `fn` with process `pid` held on CPU 0, then gives it back its own CPUs. */
+async function onCpu0<T>(pid: number, fn: () => Promise<T>): Promise<T> {
+  const mask = /affinity list: (\S+)/.exec(
+    spawnSync('taskset', ['-pc', String(pid)], { encoding: 'utf8' }).stdout,
+  )?.[1];
+  spawnSync('taskset', ['-pc', '0', String(pid)], { stdio: 'ignore' });
+  try {
+    return await fn();
+  } finally {
+    if (mask) spawnSync('taskset', ['-pc', mask, String(pid)], { stdio: 'ignore' });
+  }
+}
+
+async function echoFloor(dir: string, cpu0: boolean): Promise<string> {
+  const socket = join(dir, cpu0 ? 'echo-cpu0.sock' : 'echo.sock');
+  const server = spawn(process.execPath, ['--input-type=module', '-e', ECHO_SERVER, socket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    server.stdout.once('data', resolve);
+    server.once('exit', () => reject(new Error('the echo server exited')));
+  });
+  try {
+    const measure = () => runNode(ECHO_CLIENT, socket, cpu0);
+    return await (cpu0 ? onCpu0(server.pid!, measure) : measure());
+  } finally {
+    server.kill();
+  }
+}
+
+const hasTaskset = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 
 const figures: string[] = [];
 let supd100: Daemon;
@@ -100,6 +179,18 @@ afterAll(async () => {
   figures.push(
     `supd RSS with 100 programs after the call benchmarks: ${rssMiB(supd100.child.pid!).toFixed(1)} MiB`,
   );
+  if (hasTaskset) {
+    const [unpinned, pinned] = [await echoFloor(supd100.dir, false), await echoFloor(supd100.dir, true)];
+    figures.push(
+      `two bare Node processes echoing a byte over a unix socket: ${unpinned} round trips/s, ${pinned} on one CPU`,
+    );
+    const [getState, getAll] = (
+      await onCpu0(supd100.child.pid!, () => runNode(CALLS_CLIENT, supd100.socket, true))
+    ).split(' ');
+    figures.push(
+      `native calls/s with a client process and supd both on CPU 0: getState ${getState}, getAllProcessInfo (100) ${getAll}`,
+    );
+  }
   await client?.close();
   await stopDaemon(supd100);
   for (const f of figures) console.log(`[figure] ${f}`);
