@@ -25,6 +25,10 @@ function chunkBytes(ctx: StreamContext): number {
 // The first read takes the file this much at a time, as the client asks for more.
 const READ_BYTES = 64 * 1024;
 
+// Followed output held for a client that is slow or has paused the stream; past it the oldest is
+// dropped, and the chunks' offsets show the gap (the log file itself has every byte).
+const FOLLOW_BUFFER_BYTES = 16 * 1024 * 1024;
+
 // How many bytes at the end of `bytes` start a UTF-8 character that is not complete yet (0-3).
 // Invalid bytes are not held: they decode to U+FFFD, as anyone reading the file sees them.
 function incompleteTail(bytes: Uint8Array): number {
@@ -182,7 +186,12 @@ export function tailProcessLog(
   // A stream cancelled before its first read never runs the generator's `finally`.
   ctx.signal.addEventListener('abort', () => file.close(), { once: true });
   let stop = () => {};
-  const live = createPushStream<Segment>({ signal: ctx.signal, onEnd: () => stop() });
+  const live = createPushStream<Segment>({
+    signal: ctx.signal,
+    highWaterMark: FOLLOW_BUFFER_BYTES,
+    sizeOf: (segment) => segment.bytes.length,
+    onEnd: () => stop(),
+  });
   const first = { start, end: size };
   if (options.follow === false) live.end();
   else {

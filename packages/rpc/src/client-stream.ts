@@ -4,6 +4,11 @@
  * consumer stops early (`break` out of `for await`, `return()`, `cancel()` or its AbortSignal).
  */
 export interface RpcStream<T> extends AsyncIterableIterator<T>, AsyncDisposable {
+  /**
+   * Items received and not yet taken. Past the stream's `highWaterMark` the server is asked to
+   * pause it, and to resume once the consumer has taken half of them.
+   */
+  readonly buffered: number;
   /** Stops the stream; items already received are dropped. */
   cancel(): Promise<void>;
   /** Same as {@link RpcStream.cancel}; `for await` calls it on `break`. */
@@ -12,16 +17,32 @@ export interface RpcStream<T> extends AsyncIterableIterator<T>, AsyncDisposable 
 
 type Waiter<T> = { resolve(result: IteratorResult<T>): void; reject(error: Error): void };
 
-/** The client side of one stream: a queue between the socket and the consumer. */
+/** What a {@link ClientStream} tells the transport. */
+export interface ClientStreamControl {
+  /** Items to hold before `pause()`; `resume()` follows when half are taken. */
+  readonly highWaterMark: number;
+  /** The consumer stopped early: cancel on the server. */
+  cancel(): void;
+  /** Ask the server to hold this stream's items. */
+  pause(): void;
+  /** Ask the server to send them again. */
+  resume(): void;
+}
+
+/**
+ * The client side of one stream: a queue between the socket and the consumer, bounded by asking
+ * the server to pause the stream (flow control per stream, so calls and other streams go on).
+ */
 export class ClientStream<T> implements RpcStream<T> {
   #queue: T[] = [];
   #waiters: Waiter<T>[] = [];
   #ended = false;
+  #paused = false;
   #error: Error | undefined;
-  readonly #onCancel: () => void;
+  readonly #control: ClientStreamControl;
 
-  constructor(onCancel: () => void) {
-    this.#onCancel = onCancel;
+  constructor(control: ClientStreamControl) {
+    this.#control = control;
   }
 
   /** Whether the stream has ended, failed or been cancelled. */
@@ -29,12 +50,23 @@ export class ClientStream<T> implements RpcStream<T> {
     return this.#ended;
   }
 
+  get buffered(): number {
+    return this.#queue.length;
+  }
+
   /** An item arrived. */
   push(value: T): void {
     if (this.#ended) return;
     const waiter = this.#waiters.shift();
-    if (waiter) waiter.resolve({ value, done: false });
-    else this.#queue.push(value);
+    if (waiter) {
+      waiter.resolve({ value, done: false });
+      return;
+    }
+    this.#queue.push(value);
+    if (!this.#paused && this.#queue.length >= this.#control.highWaterMark) {
+      this.#paused = true;
+      this.#control.pause();
+    }
   }
 
   /** The server ended the stream (or it failed, with `error`). Queued items are still delivered. */
@@ -49,7 +81,14 @@ export class ClientStream<T> implements RpcStream<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.#queue.length > 0) return Promise.resolve({ value: this.#queue.shift() as T, done: false });
+    if (this.#queue.length > 0) {
+      const value = this.#queue.shift() as T;
+      if (this.#paused && !this.#ended && this.#queue.length <= this.#control.highWaterMark / 2) {
+        this.#paused = false;
+        this.#control.resume();
+      }
+      return Promise.resolve({ value, done: false });
+    }
     if (this.#ended) {
       const error = this.#error;
       this.#error = undefined;
@@ -68,7 +107,7 @@ export class ClientStream<T> implements RpcStream<T> {
     this.#error = undefined;
     if (!this.#ended) {
       this.finish();
-      this.#onCancel();
+      this.#control.cancel();
     }
   }
 

@@ -84,10 +84,20 @@ export interface ServerInfo {
   readonly records: boolean;
 }
 
-/** Stream options: an AbortSignal that cancels the stream. */
+/** Stream options (client side only; none goes to the server). */
 export interface StreamOptions {
+  /** Cancels the stream. */
   readonly signal?: AbortSignal;
+  /**
+   * Items held for a consumer that is not taking them before the server is asked to pause the
+   * stream; it resumes once half are taken. While paused, the server holds a subscription's
+   * events (up to 10,000, then drops the oldest) and reads no further in a tail's log.
+   * @default 1000 for subscribe, 64 for tail (chunks of up to 64 KiB)
+   */
+  readonly highWaterMark?: number;
 }
+
+const DEFAULT_HIGH_WATER_MARK = { 'supctl.subscribe': 1000, 'supctl.tail': 64 } as const;
 
 /** A connected client; see {@link connect}. */
 export interface RpcClient extends AsyncDisposable {
@@ -531,17 +541,32 @@ class RpcClientImpl implements RpcClient {
     });
   }
 
-  #openStream<T>(method: string, params: unknown[], options: StreamOptions = {}): RpcStream<T> {
+  #openStream<T>(
+    method: keyof typeof DEFAULT_HIGH_WATER_MARK,
+    params: unknown[],
+    options: StreamOptions = {},
+  ): RpcStream<T> {
+    const { signal, highWaterMark = DEFAULT_HIGH_WATER_MARK[method] } = options;
+    if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 1) {
+      throw new TypeError(`highWaterMark must be a positive integer, got ${String(highWaterMark)}`);
+    }
     let id: number | undefined;
     let socket: Socket | undefined;
-    const stream = new ClientStream<T>(() => {
-      if (id === undefined) return;
-      this.#streams.delete(id);
-      if (socket === this.#socket && !socket.destroyed) {
-        socket.write(encodeFrame({ method: CONTROL.cancel, params: { stream: id } }));
+    // A notification about this stream, on the connection it was opened on.
+    const notify = (control: string) => {
+      if (id !== undefined && socket === this.#socket && !socket.destroyed) {
+        socket.write(encodeFrame({ method: control, params: { stream: id } }));
       }
+    };
+    const stream = new ClientStream<T>({
+      highWaterMark,
+      cancel: () => {
+        if (id !== undefined) this.#streams.delete(id);
+        notify(CONTROL.cancel);
+      },
+      pause: () => notify(CONTROL.pause),
+      resume: () => notify(CONTROL.resume),
     });
-    const { signal } = options;
     if (signal?.aborted) {
       void stream.cancel();
       return stream;
@@ -578,8 +603,8 @@ class RpcClientImpl implements RpcClient {
     if (typeof options !== 'object' || options === null) {
       return this.#openStream('supctl.tail', [name, options], {});
     }
-    const { signal, ...tailOptions } = options;
-    return this.#openStream('supctl.tail', [name, tailOptions], { signal });
+    const { signal, highWaterMark, ...tailOptions } = options;
+    return this.#openStream('supctl.tail', [name, tailOptions], { signal, highWaterMark });
   }
 
   async close(): Promise<void> {

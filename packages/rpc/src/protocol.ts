@@ -44,6 +44,14 @@ export const CONTROL = {
   ping: 'supctl.ping',
   /** Notification `{stream}`: stop a stream; its final response follows. */
   cancel: 'supctl.cancel',
+  /**
+   * Notification `{stream}`: the client holds enough of this stream's items; the server sends no
+   * more until `resume` (a few already on their way may still arrive). Flow control per stream:
+   * other calls and streams on the connection go on.
+   */
+  pause: 'supctl.pause',
+  /** Notification `{stream}`: send a paused stream's items again. */
+  resume: 'supctl.resume',
   /** Push `{stream, value}`: one item of a stream. */
   item: 'supctl.item',
   /** Push `{code, name, message}`: a connection-level error; the server closes after it. */

@@ -1,9 +1,14 @@
 /** Options of {@link createPushStream}. */
-export interface PushStreamOptions {
+export interface PushStreamOptions<T = unknown> {
   /** Ends the stream (the transport aborts it when the client cancels or disconnects). */
   readonly signal?: AbortSignal;
-  /** Items held for a slow reader; beyond it the oldest is dropped. @default 10000 */
+  /**
+   * What is held for a slow (or paused) reader, counted by `sizeOf`; beyond it the oldest items
+   * are dropped (the newest is always kept). @default 10000
+   */
   readonly highWaterMark?: number;
+  /** An item's weight against `highWaterMark`, such as its bytes. @default () => 1 */
+  readonly sizeOf?: (item: T) => number;
   /** Called once when the stream ends, however it ends: unregister the subscriber here. */
   readonly onEnd?: () => void;
 }
@@ -31,9 +36,10 @@ export interface PushStream<T> extends AsyncIterable<T> {
  *   return stream;
  * },
  */
-export function createPushStream<T>(options: PushStreamOptions = {}): PushStream<T> {
-  const { signal, highWaterMark = 10_000, onEnd } = options;
+export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStream<T> {
+  const { signal, highWaterMark = 10_000, sizeOf, onEnd } = options;
   const queue: T[] = [];
+  let held = 0; // the queue's weight
   let waiter: { resolve(result: IteratorResult<T>): void; reject(error: Error): void } | undefined;
   let ended = false;
   let failure: Error | undefined;
@@ -58,7 +64,11 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
 
   const iterator: AsyncIterator<T> = {
     next() {
-      if (queue.length > 0) return Promise.resolve({ value: queue.shift() as T, done: false });
+      if (queue.length > 0) {
+        const value = queue.shift() as T;
+        held -= sizeOf ? sizeOf(value) : 1;
+        return Promise.resolve({ value, done: false });
+      }
       if (ended) {
         const error = failure;
         failure = undefined;
@@ -70,6 +80,7 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
     },
     return() {
       queue.length = 0;
+      held = 0;
       end();
       return Promise.resolve({ value: undefined, done: true });
     },
@@ -85,8 +96,10 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
         return;
       }
       queue.push(item);
-      if (queue.length > highWaterMark) {
-        queue.shift();
+      held += sizeOf ? sizeOf(item) : 1;
+      while (held > highWaterMark && queue.length > 1) {
+        const oldest = queue.shift() as T;
+        held -= sizeOf ? sizeOf(oldest) : 1;
         dropped++;
       }
     },

@@ -62,6 +62,10 @@ export interface RpcServer extends AsyncDisposable {
 interface StreamEntry {
   readonly kind: 'stream';
   readonly controller: AbortController;
+  /** The client asked for no more items for now (CONTROL.pause). */
+  paused: boolean;
+  /** Wakes the stream's pump, waiting while paused. */
+  resume: (() => void) | undefined;
 }
 type Inflight = { readonly kind: 'call' } | StreamEntry;
 const CALL: Inflight = { kind: 'call' };
@@ -226,11 +230,15 @@ class Connection {
   #onFrame(frame: Record<string, unknown>): void {
     const { id, method } = frame;
     if (id === undefined || id === null) {
-      // A notification: only cancel is defined; others are ignored (forward compatibility).
-      if (method === CONTROL.cancel) {
-        const stream = (frame.params as { stream?: unknown } | undefined)?.stream;
-        const entry = typeof stream === 'number' ? this.#inflight.get(stream) : undefined;
-        if (entry?.kind === 'stream') entry.controller.abort();
+      // A notification about a stream; any other is ignored (forward compatibility).
+      const stream = (frame.params as { stream?: unknown } | undefined)?.stream;
+      const entry = typeof stream === 'number' ? this.#inflight.get(stream) : undefined;
+      if (entry?.kind !== 'stream') return;
+      if (method === CONTROL.cancel) entry.controller.abort();
+      else if (method === CONTROL.pause) entry.paused = true;
+      else if (method === CONTROL.resume) {
+        entry.paused = false;
+        entry.resume?.();
       }
       return;
     }
@@ -289,13 +297,17 @@ class Connection {
       this.#sendError(id, Fault.from(error).toWire());
       return;
     }
-    this.#inflight.set(id, { kind: 'stream', controller });
-    void this.#pump(id, iterator, controller.signal);
+    const entry: StreamEntry = { kind: 'stream', controller, paused: false, resume: undefined };
+    this.#inflight.set(id, entry);
+    void this.#pump(id, iterator, entry);
   }
 
-  // Pulls a stream and forwards its items. The first next() runs synchronously, so a handler that
+  // Pulls a stream and forwards its items, as fast as the socket drains and while the client has
+  // not paused it; a stream not pulled holds its items itself (a push stream drops the oldest past
+  // its mark, a tail reads no further). The first next() runs synchronously, so a handler that
   // registers before its first await sees every event caused by later frames.
-  async #pump(id: number, iterator: AsyncIterator<unknown>, signal: AbortSignal): Promise<void> {
+  async #pump(id: number, iterator: AsyncIterator<unknown>, entry: StreamEntry): Promise<void> {
+    const signal = entry.controller.signal;
     let finished = false;
     try {
       for (;;) {
@@ -307,6 +319,7 @@ class Connection {
         }
         if (!this.#sendItem(id, next.value)) break;
         if (this.socket.writableNeedDrain && (await this.#drained(signal)) === 'aborted') break;
+        if (entry.paused && (await this.#resumed(entry)) === 'aborted') break;
       }
       this.#respond(id, true);
     } catch (error) {
@@ -323,18 +336,36 @@ class Connection {
     }
   }
 
-  // Waits for the socket to drain; listeners are removed again, so a long stream leaks nothing.
-  #drained(signal: AbortSignal): Promise<'drained' | 'aborted'> {
+  // Waits for the socket to drain.
+  #drained(signal: AbortSignal): Promise<'go' | 'aborted'> {
+    return this.#until(signal, (go) => {
+      this.socket.once('drain', go);
+      return () => this.socket.off('drain', go);
+    });
+  }
+
+  // Waits for the client to resume a paused stream.
+  #resumed(entry: StreamEntry): Promise<'go' | 'aborted'> {
+    return this.#until(entry.controller.signal, (go) => {
+      entry.resume = go;
+      return () => {
+        entry.resume = undefined;
+      };
+    });
+  }
+
+  // 'go' once `listen`'s callback is called, 'aborted' when the stream is cancelled or the socket
+  // closes first. Every listener is removed again, so a long stream leaks nothing.
+  #until(signal: AbortSignal, listen: (go: () => void) => () => void): Promise<'go' | 'aborted'> {
     return new Promise((resolve) => {
-      const done = (outcome: 'drained' | 'aborted') => () => {
-        this.socket.off('drain', onDrain);
+      const done = (outcome: 'go' | 'aborted') => () => {
+        unlisten();
         this.socket.off('close', onClose);
         signal.removeEventListener('abort', onClose);
         resolve(outcome);
       };
-      const onDrain = done('drained');
       const onClose = done('aborted');
-      this.socket.once('drain', onDrain);
+      const unlisten = listen(done('go'));
       this.socket.once('close', onClose);
       signal.addEventListener('abort', onClose, { once: true });
     });

@@ -354,6 +354,56 @@ describe('streams', () => {
     expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
   });
 
+  test('a consumer that stops taking items pauses its stream on the server; calls go on, taking resumes it', async () => {
+    let pulled = 0;
+    await using served = await serve({
+      overrides: {
+        // Pulled by the server as fast as it may send: without flow control, endless.
+        'supctl.tail': async function* (): AsyncGenerator<LogChunk> {
+          for (;;) yield { data: 'x', offset: ++pulled };
+        },
+      },
+    });
+    const client = await served.connect();
+    const stream = client.tail('web', { highWaterMark: 10 });
+    await waitFor(() => stream.buffered >= 10, { what: 'the client to hold 10 chunks' });
+    // The pause went out before this call, and the server handles frames in order and answers
+    // after the items it sent: once answered, every item pulled has arrived, and no more are.
+    expect(await client.call('supervisor.getState')).toEqual({ statecode: 1, statename: 'RUNNING' });
+    const held = pulled;
+    expect(stream.buffered).toBe(held);
+    for (let i = 0; i < 5; i++) await client.call('supervisor.getState');
+    expect(pulled).toBe(held);
+    // Taking them down to half the mark resumes it; nothing was lost or repeated.
+    const offsets: number[] = [];
+    while (offsets.length < held + 20) offsets.push(((await stream.next()).value as LogChunk).offset);
+    expect(pulled).toBeGreaterThan(held);
+    expect(offsets).toEqual(Array.from({ length: held + 20 }, (_, i) => i + 1));
+    await stream.cancel();
+  });
+
+  test('highWaterMark must be a positive integer', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    for (const highWaterMark of [0, -1, 1.5, Number.NaN]) {
+      expect(() => client.subscribe({}, { highWaterMark })).toThrow(
+        `highWaterMark must be a positive integer, got ${highWaterMark}`,
+      );
+    }
+  });
+
+  test('a push stream can count its mark in bytes; the newest item is always kept', async () => {
+    const stream = createPushStream<string>({ highWaterMark: 10, sizeOf: (s) => s.length });
+    for (const s of ['aaaa', 'bbbb', 'cccc']) stream.push(s);
+    expect(stream.dropped).toBe(1);
+    stream.push('x'.repeat(20));
+    stream.end();
+    const seen: string[] = [];
+    for await (const s of stream) seen.push(s);
+    expect(seen).toEqual(['x'.repeat(20)]);
+    expect(stream.dropped).toBe(3);
+  });
+
   test('a slow reader does not block the producer (push stream drops the oldest)', async () => {
     const stream = createPushStream<number>({ highWaterMark: 3 });
     for (let i = 0; i < 10; i++) stream.push(i);
