@@ -1,4 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventTypeName } from '@supctl/events';
 import { ClientStream, type RpcStream } from './client-stream.ts';
 import { decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
@@ -317,9 +318,8 @@ class RpcClientImpl implements RpcClient {
   #heartbeat: NodeJS.Timeout | undefined;
   #waiters: { resolve(): void; reject(error: Error): void }[] = [];
   #socketClosed: Promise<void> = Promise.resolve();
-  #wakeReconnect: (() => void) | undefined;
-  // Abandons a reconnect attempt's handshake, so close() leaves no socket or timer behind.
-  #abortHandshake: AbortController | undefined;
+  // Ends reconnecting (its wait and its handshake), so close() leaves no socket or timer behind.
+  #stopReconnecting: AbortController | undefined;
 
   constructor(address: ServerAddress, options: ConnectOptions, first: Handshaken) {
     this.#address = address;
@@ -450,20 +450,15 @@ class RpcClientImpl implements RpcClient {
     const { initialDelayMs = 100, maxDelayMs = 5000, maxAttempts = Number.POSITIVE_INFINITY } = options;
     let lastError = cause;
     let attempts = 0;
+    const stop = new AbortController();
+    this.#stopReconnecting = stop;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.#wakeReconnect = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await sleep(delay, undefined, { signal: stop.signal }).catch(() => {});
       if (this.#isClosed()) return;
       attempts++;
       try {
-        this.#abortHandshake = new AbortController();
-        const next = await handshake(this.#address, this.#options, this.#abortHandshake.signal);
+        const next = await handshake(this.#address, this.#options, stop.signal);
         if (this.#isClosed()) {
           next.socket.destroy();
           return;
@@ -613,8 +608,7 @@ class RpcClientImpl implements RpcClient {
       return;
     }
     this.#setState('closed');
-    this.#wakeReconnect?.();
-    this.#abortHandshake?.abort();
+    this.#stopReconnecting?.abort();
     for (const waiter of this.#waiters.splice(0))
       waiter.reject(new RpcProtocolError('CLOSED', 'the client was closed'));
     clearInterval(this.#heartbeat);
