@@ -15,15 +15,22 @@ export function matchesSubscribeFilter(event: SupervisorEvent, filter: Subscribe
     const processName = 'processName' in event ? event.processName : undefined;
     const groupName = 'groupName' in event ? event.groupName : undefined;
     if (processName === undefined) return false;
-    const matches = (spec: string) =>
-      spec === processName || spec === `${groupName}:${processName}` || spec === `${groupName}:*`;
-    if (!filter.processes.some(matches)) return false;
+    if (!filter.processes.some((spec) => namesProcess(spec, groupName, processName))) return false;
   }
   if (filter.groups) {
     const groupName = 'groupName' in event ? event.groupName : undefined;
     if (groupName === undefined || !filter.groups.includes(groupName)) return false;
   }
   return true;
+}
+
+// Whether `spec` is `name`, `group:name` or `group:*`; compared in place, as this runs for every
+// event and subscriber (PROCESS_LOG events can come thousands a second).
+function namesProcess(spec: string, group: string | undefined, name: string): boolean {
+  if (spec === name) return true;
+  if (group === undefined || spec.charCodeAt(group.length) !== 0x3a || !spec.startsWith(group)) return false;
+  const rest = spec.length - group.length - 1; // after the colon
+  return rest === name.length ? spec.endsWith(name) : rest === 1 && spec.endsWith('*');
 }
 
 /** Checks a filter from the wire; returns a problem description, or `undefined` when it is valid. */

@@ -19,6 +19,8 @@ test('processes match by name or by namespec (group:name, group:*), as names are
   expect(matchesSubscribeFilter(web, { processes: ['other:web', 'site:api', 'other:*'] })).toBe(false);
   expect(matchesSubscribeFilter(solo, { processes: ['worker:worker'] })).toBe(true);
   expect(matchesSubscribeFilter(solo, { processes: ['worker'] })).toBe(true);
+  for (const nearMiss of ['sit:web', 'site:we', 'site:xweb', 'site:', 'site:**', 'sitex:*', ':web', 'site*'])
+    expect(matchesSubscribeFilter(web, { processes: [nearMiss] }), nearMiss).toBe(false);
   // Events that name no process pass only without a processes criterion.
   expect(matchesSubscribeFilter({ type: 'TICK_5', when: 0 }, { processes: ['site:*'] })).toBe(false);
   expect(matchesSubscribeFilter({ type: 'TICK_5', when: 0 }, {})).toBe(true);
