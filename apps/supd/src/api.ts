@@ -134,6 +134,15 @@ function createProcessInfoCache(build: (p: ManagedProcess, nowMs: number) => Pro
   };
 }
 
+// Events held for a subscriber that is slow or has paused its stream, by their approximate size:
+// a chatty program's PROCESS_LOG events carry its output. Past it the oldest are dropped.
+const SUBSCRIPTION_BUFFER_BYTES = 4 * 1024 * 1024;
+const EVENT_BYTES = 256;
+
+function eventBytes(event: SupervisorEvent): number {
+  return 'data' in event && typeof event.data === 'string' ? EVENT_BYTES + event.data.length : EVENT_BYTES;
+}
+
 export function createApi(daemon: DaemonHandle): ApiImplementation {
   const engine = (): Supervisor => {
     const s = daemon.supervisor();
@@ -436,7 +445,12 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supctl.subscribe': (filter, ctx) => {
       const s = engine();
       let unsubscribe = () => {};
-      const stream = createPushStream<SupervisorEvent>({ signal: ctx.signal, onEnd: () => unsubscribe() });
+      const stream = createPushStream<SupervisorEvent>({
+        signal: ctx.signal,
+        highWaterMark: SUBSCRIPTION_BUFFER_BYTES,
+        sizeOf: eventBytes,
+        onEnd: () => unsubscribe(),
+      });
       unsubscribe = s.subscribe((event) => {
         if (matchesSubscribeFilter(event, filter)) stream.push(event);
       });
