@@ -73,6 +73,9 @@ export function serveConnection(
   let busy = false;
   let closing = false;
   let bodyWaiter: (() => void) | null = null;
+  // Reading stops while a request is in progress and more than a head's worth of the next ones
+  // is waiting, so a client that pipelines without end is held back by TCP, not by our memory.
+  let reading = true;
   const aborter = new AbortController();
 
   socket.setNoDelay(true);
@@ -103,6 +106,10 @@ export function serveConnection(
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
     if (bodyWaiter) bodyWaiter();
     else if (!busy) pump();
+    if (busy && !bodyWaiter && buffer.length > limits.maxHeaderBytes && reading) {
+      reading = false;
+      socket.pause();
+    }
   });
 
   queueMicrotask(pump);
@@ -139,15 +146,40 @@ export function serveConnection(
     }
   }
 
+  const readAgain = () => {
+    if (reading || closing) return;
+    reading = true;
+    socket.resume();
+  };
+
   function finished(close: boolean): void {
     if (close) {
       closeAfterWrite();
       return;
     }
-    busy = false;
     if (closing) return;
     idleSince = Date.now();
     counting = true;
+    // The next request waits until the client has taken this answer: one that pipelines requests
+    // and never reads gets no more than one answer queued here.
+    if (socket.writableNeedDrain) {
+      const go = () => {
+        socket.off('drain', go);
+        socket.off('close', go);
+        idleSince = Date.now();
+        next();
+      };
+      socket.on('drain', go);
+      socket.on('close', go);
+      return;
+    }
+    next();
+  }
+
+  function next(): void {
+    busy = false;
+    if (closing) return;
+    readAgain();
     if (buffer.length) pump();
   }
 
@@ -276,6 +308,7 @@ export function serveConnection(
       }
       idleSince = Date.now();
       counting = true;
+      if (buffer.length < length) readAgain();
       while (buffer.length < length && !closing) {
         await new Promise<void>((resolve) => {
           bodyWaiter = resolve;

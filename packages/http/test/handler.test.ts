@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiImplementation, createDispatcher, Fault } from '@supctl/rpc';
+import { waitFor } from '@supctl/test-utils';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHttpHandler, type HttpHandlerOptions } from '../src/index.ts';
@@ -409,5 +410,61 @@ describe('the web hook', () => {
       },
     });
     expect(await roundTrip(web, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.0 500 Internal Server Error/);
+  });
+});
+
+// The server's end of a test connection.
+function serverSide(conn: Conn): Socket {
+  const local = conn.socket.localPort;
+  const socket = [...accepted].find((s) => s.remotePort === local);
+  if (!socket) throw new Error('not accepted yet');
+  return socket;
+}
+
+describe('a client that does not read its answers', () => {
+  test('pipelined requests are answered one at a time as the client takes them, not all queued in memory', async () => {
+    const total = 100;
+    let handled = 0;
+    const web = await serve({
+      web: (x) => {
+        handled++;
+        const body = Buffer.alloc(1 << 20, 0x61 + (handled % 26));
+        x.send(200, [['Content-Length', String(body.length)]], body);
+      },
+    });
+    const conn = await open(web);
+    conn.socket.pause();
+    conn.socket.write('GET /big HTTP/1.1\r\n\r\n'.repeat(total));
+    await waitFor(() => serverSide(conn).writableNeedDrain, { what: 'answers the client does not take' });
+    const server = serverSide(conn);
+    // The answers handled so far fill the socket buffers, far fewer than 100 MiB of them.
+    expect(handled).toBeLessThan(total);
+    expect(server.writableLength).toBeLessThanOrEqual((1 << 20) + server.writableHighWaterMark);
+    let received = 0;
+    conn.socket.removeAllListeners('data');
+    conn.socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    conn.socket.resume();
+    await waitFor(() => received >= total * (1 << 20), { timeoutMs: 20_000, what: 'every answer' });
+    expect(handled).toBe(total);
+  });
+
+  test('the requests a client pipelines behind a pending one are not read without bound', async () => {
+    const conn = await open(port);
+    conn.socket.write(post(rpcBody('supervisor.startProcess', '<param><value>web</value></param>')));
+    await waitFor(() => serverSide(conn), { what: 'the connection' });
+    // 4 MiB of well-formed requests behind the deferred call: the server stops reading them.
+    const pad = `X-Pad: ${'p'.repeat(16_000)}\r\n`;
+    const more = `GET /ok.html HTTP/1.1\r\n${pad}\r\n`;
+    const count = 256;
+    conn.socket.write(more.repeat(count));
+    await waitFor(() => serverSide(conn).isPaused(), { what: 'the server to stop reading' });
+    expect(serverSide(conn).bytesRead).toBeLessThan(count * more.length);
+    release();
+    const answers = (t: string) => t.split('HTTP/1.1 200 OK').length - 1;
+    await conn.waitFor((t) => answers(t) === count + 1);
+    expect(conn.text()).toContain('<boolean>1</boolean>');
+    conn.socket.destroy();
   });
 });
