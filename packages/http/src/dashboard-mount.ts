@@ -38,7 +38,7 @@ export function mountDashboard(dashboard: Dashboard): RequestHandler {
             stream = ex.stream(s, headers);
         },
         write(chunk) {
-          void stream?.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+          return stream?.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk));
         },
         end(chunk) {
           if (stream) {

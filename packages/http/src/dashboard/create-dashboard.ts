@@ -133,7 +133,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       const events = api['supctl.subscribe'](STATE_FILTER, { signal: stream.signal });
       const snapshot = async () => {
         const processes = await api['supervisor.getAllProcessInfo']();
-        stream.send('snapshot', { html: renderProcessTable(processes).value, now: nowSeconds() });
+        await stream.send('snapshot', { html: renderProcessTable(processes).value, now: nowSeconds() });
       };
       await snapshot();
       for await (const event of events) {
@@ -149,10 +149,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           await snapshot();
           continue;
         }
-        stream.send('process', { ns, html: renderProcessRow(info).value, now: nowSeconds() });
+        await stream.send('process', { ns, html: renderProcessRow(info).value, now: nowSeconds() });
       }
     } catch (e) {
-      if (!stream.signal.aborted) stream.send('failure', { message: Fault.from(e).message });
+      if (!stream.signal.aborted) void stream.send('failure', { message: Fault.from(e).message });
     } finally {
       streams.delete(stream);
       stream.end();
@@ -172,9 +172,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     streams.add(stream);
     try {
       const chunks = api['supctl.tail'](ns, { channel, follow: true, offset }, { signal: stream.signal });
-      for await (const chunk of chunks) stream.send('chunk', chunk.data, String(chunk.offset));
+      // Each chunk waits until the client took the one before: the tail reads no further meanwhile.
+      for await (const chunk of chunks) await stream.send('chunk', chunk.data, String(chunk.offset));
     } catch (e) {
-      if (!stream.signal.aborted) stream.send('failure', { message: Fault.from(e).message });
+      if (!stream.signal.aborted) void stream.send('failure', { message: Fault.from(e).message });
     } finally {
       streams.delete(stream);
       stream.end();

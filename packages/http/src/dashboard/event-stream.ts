@@ -2,8 +2,11 @@ import type { DashboardResponse } from './types.ts';
 
 /** A server-sent-event stream open to one client. */
 export interface EventStream {
-  /** Sends one event; `data` is JSON-encoded, so it is always a single `data:` line. */
-  send(event: string, data: unknown, id?: string): void;
+  /**
+   * Sends one event; `data` is JSON-encoded, so it is always a single `data:` line. Resolves once
+   * the client can take more (await it before sending again).
+   */
+  send(event: string, data: unknown, id?: string): Promise<void>;
   /** Ends the response (idempotent). */
   end(): void;
   /** Aborts when the client goes away or the stream is ended. */
@@ -21,8 +24,21 @@ export function openEventStream(response: DashboardResponse, heartbeatMs: number
     'X-Content-Type-Options': 'nosniff',
   });
   // Reconnect quickly after a daemon restart; the first event after a reconnect carries a full snapshot.
-  response.write('retry: 2000\n\n');
-  const heartbeat = setInterval(() => response.write(': ping\n\n'), heartbeatMs);
+  // The last write the client has not taken yet: no heartbeat is queued behind it.
+  let pending: Promise<void> | null = null;
+  const write = (text: string): Promise<void> => {
+    const written = response.write(text);
+    if (!(written instanceof Promise)) return Promise.resolve();
+    const current = written.then(() => {
+      if (pending === current) pending = null;
+    });
+    pending = current;
+    return current;
+  };
+  void write('retry: 2000\n\n');
+  const heartbeat = setInterval(() => {
+    if (!pending) void write(': ping\n\n');
+  }, heartbeatMs);
   heartbeat.unref?.();
   const end = () => {
     if (ended) return;
@@ -38,8 +54,8 @@ export function openEventStream(response: DashboardResponse, heartbeatMs: number
   });
   return {
     send(event, data, id) {
-      if (ended) return;
-      response.write(
+      if (ended) return Promise.resolve();
+      return write(
         `event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`,
       );
     },

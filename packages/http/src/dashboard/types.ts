@@ -40,8 +40,13 @@ export interface DashboardRequest {
 export interface DashboardResponse {
   /** Status and headers; called exactly once, first. */
   writeHead(status: number, headers: Record<string, string>): void;
-  /** A chunk of the body, sent at once (no buffering: server-sent events depend on it). */
-  write(chunk: string | Uint8Array): void;
+  /**
+   * A chunk of the body, sent at once (no buffering: server-sent events depend on it). May return
+   * a promise that resolves once the client can take more; the dashboard waits for it before it
+   * writes again, so a client that stops reading holds its stream instead of filling memory
+   * (any other return value, such as node:http's boolean, is ignored).
+   */
+  write(chunk: string | Uint8Array): void | boolean | Promise<void>;
   /** The last chunk, if any; the response is complete. */
   end(chunk?: string | Uint8Array): void;
   /** Called once when the client disconnects or the response ends. */
