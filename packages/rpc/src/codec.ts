@@ -130,7 +130,8 @@ export function decodeFrameBody(body: Uint8Array): Record<string, unknown> {
  * socket.on('data', (chunk) => { for (const frame of decoder.push(chunk)) handle(frame); });
  */
 export class FrameDecoder {
-  readonly maxFrameBytes: number;
+  /** The largest frame body accepted; it may be raised between chunks (after a handshake). */
+  maxFrameBytes: number;
   // Copies of the bytes of an incomplete frame, and their total.
   #parts: Buffer[] = [];
   #held = 0;

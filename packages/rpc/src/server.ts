@@ -93,6 +93,12 @@ function nextOrAbort(
   });
 }
 
+// Calls still being answered on one connection; past this many the server reads no further from
+// it until some are answered, so a client cannot queue work (and answers) without bound.
+const MAX_PENDING_CALLS = 1024;
+// A hello is a few short strings: until it is accepted no client may make the server hold more.
+const HELLO_MAX_FRAME_BYTES = 65_536;
+
 // A request id must be a non-negative safe integer (0 is the hello).
 function isRequestId(id: unknown): id is number {
   return Number.isSafeInteger(id) && (id as number) >= 0;
@@ -108,6 +114,12 @@ class Connection {
   #records = false;
   #lastSeen = Date.now();
   #timer: NodeJS.Timeout | undefined;
+  // Flow control: frames read while the connection was held back, calls not yet answered, and
+  // whether the socket is being read.
+  #held: Buffer[] = [];
+  #calls = 0;
+  #reading = true;
+  #awaitingDrain = false;
   readonly closed: Promise<void>;
 
   readonly socket: Duplex;
@@ -116,7 +128,9 @@ class Connection {
   constructor(socket: Duplex, server: RpcServerImpl) {
     this.socket = socket;
     this.server = server;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: server.maxFrameBytes });
+    this.#decoder = new FrameDecoder({
+      maxFrameBytes: Math.min(server.maxFrameBytes, HELLO_MAX_FRAME_BYTES),
+    });
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     this.#timer = setTimeout(() => {
       if (this.#state !== 'open') {
@@ -169,11 +183,51 @@ class Connection {
       this.#decoder.feed(data, this.#onBody);
     } catch (error) {
       this.#fail(error);
+      return;
     }
+    this.#flow();
   }
 
   readonly #onBody = (body: Buffer): void => {
     if (this.#isClosed()) return;
+    if (this.#state === 'open' && (this.#held.length > 0 || this.#blocked())) {
+      this.#held.push(Buffer.from(body));
+      return;
+    }
+    this.#handleBody(body);
+  };
+
+  // The client does not take its answers, or has too many calls pending.
+  #blocked(): boolean {
+    return this.socket.writableNeedDrain || this.#calls >= MAX_PENDING_CALLS;
+  }
+
+  // Handles held frames while the connection is not blocked; stops reading the socket while it
+  // is (TCP then holds the client back), and reads again once the answers drained.
+  #flow(): void {
+    while (this.#held.length > 0 && !this.#blocked() && !this.#isClosed()) {
+      this.#handleBody(this.#held.shift() as Buffer);
+    }
+    if (this.#isClosed()) return;
+    if (this.#held.length > 0 || this.#blocked()) {
+      if (this.#reading) {
+        this.#reading = false;
+        this.socket.pause();
+      }
+      if (this.socket.writableNeedDrain && !this.#awaitingDrain) {
+        this.#awaitingDrain = true;
+        this.socket.once('drain', () => {
+          this.#awaitingDrain = false;
+          this.#flow();
+        });
+      }
+    } else if (!this.#reading) {
+      this.#reading = true;
+      this.socket.resume();
+    }
+  }
+
+  #handleBody(body: Buffer): void {
     let frame: Record<string, unknown>;
     try {
       frame = decodeFrameBody(body);
@@ -183,7 +237,7 @@ class Connection {
     }
     if (this.#state === 'hello') this.#onHello(frame);
     else this.#onFrame(frame);
-  };
+  }
 
   #onHello(frame: Record<string, unknown>): void {
     const params = frame.params as Record<string, unknown> | undefined;
@@ -214,6 +268,7 @@ class Connection {
       this.#timer.unref?.();
     }
     this.#state = 'open';
+    this.#decoder.maxFrameBytes = this.server.maxFrameBytes;
     this.socket.write(encodePreamble());
     this.#send({
       id: 0,
@@ -280,6 +335,7 @@ class Connection {
       return;
     }
     this.#inflight.set(id, CALL);
+    this.#calls++;
     Promise.resolve(result).then(
       (value) => this.#respond(id, value),
       (error) => this.#sendError(id, Fault.from(error).toWire()),
@@ -399,8 +455,18 @@ class Connection {
   }
 
   #respond(id: number, result: unknown): void {
-    if (!this.#inflight.delete(id)) return;
+    if (!this.#settle(id)) return;
     this.#writeResult(id, result);
+  }
+
+  // Forgets a request that is answered now; false if it was not pending.
+  #settle(id: number): boolean {
+    const entry = this.#inflight.get(id);
+    if (!entry) return false;
+    this.#inflight.delete(id);
+    if (entry === CALL && --this.#calls < MAX_PENDING_CALLS && !this.#reading)
+      queueMicrotask(() => this.#flow());
+    return true;
   }
 
   #writeResult(id: number, result: unknown): void {
@@ -423,7 +489,7 @@ class Connection {
   }
 
   #sendError(id: number, error: { code: number; name: string; message: string }): void {
-    this.#inflight.delete(id);
+    this.#settle(id);
     this.#send({ id, error });
   }
 
@@ -474,6 +540,7 @@ class Connection {
     clearInterval(this.#timer);
     this.#abortAll();
     this.#inflight.clear();
+    this.#held = [];
     this.server.connections.delete(this);
   }
 }

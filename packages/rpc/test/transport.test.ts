@@ -829,3 +829,116 @@ describe('client lifecycle', () => {
     expect(clientRef?.state).toBe('closed');
   });
 });
+
+describe('a client that does not read its answers', () => {
+  // A server on a socket of our own, so the test can see the server's end of the connection.
+  async function serveRaw(overrides: Parameters<typeof makeFakeApi>[0]) {
+    const dir = makeTempDir('rpc-');
+    const path = join(dir.path, 's.sock');
+    const rpc = createRpcServer({ api: makeFakeApi(overrides).api });
+    let accepted: Socket | undefined;
+    const listener = createServer((socket) => {
+      accepted = socket;
+      rpc.handleConnection(socket);
+    });
+    await new Promise<void>((resolve) => listener.listen(path, resolve));
+    return {
+      path,
+      server: () => accepted,
+      async [Symbol.asyncDispose]() {
+        await rpc.close();
+        await new Promise((resolve) => listener.close(resolve));
+        await dir.close();
+      },
+    };
+  }
+
+  // Counts the frames of a raw connection as they arrive, without keeping them.
+  function countFrames(socket: Socket): { count(): number } {
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 24 });
+    let preamble = 8;
+    let count = 0;
+    socket.removeAllListeners('data');
+    socket.on('data', (chunk: Buffer) => {
+      const skip = Math.min(preamble, chunk.length);
+      preamble -= skip;
+      decoder.feed(chunk.subarray(skip), () => count++);
+    });
+    return { count: () => count };
+  }
+
+  test('calls sent behind answers the client does not take are not read until it does', async () => {
+    const total = 200;
+    let handled = 0;
+    const big = 'x'.repeat(1 << 18);
+    await using served = await serveRaw({
+      'supervisor.readLog': () => {
+        handled++;
+        return big;
+      },
+    });
+    await using raw = await rawConnect(served.path);
+    raw.socket.pause();
+    const calls = Array.from({ length: total }, (_, k) =>
+      encodeFrame({ id: k + 1, method: 'supervisor.readLog', params: [0, 0] }),
+    );
+    raw.socket.write(Buffer.concat([hello(), ...calls]));
+    await waitFor(() => served.server()?.isPaused(), { what: 'the server to stop reading' });
+    // 50 MiB of answers were not all queued in memory.
+    expect(handled).toBeLessThan(total);
+    const frames = countFrames(raw.socket);
+    raw.socket.resume();
+    await waitFor(() => frames.count() === total + 1, { timeoutMs: 20_000, what: 'every answer' });
+    expect(handled).toBe(total);
+  });
+
+  test('at most 1024 calls are pending on one connection; the rest are read as they finish', async () => {
+    const total = 3000;
+    const pending: (() => void)[] = [];
+    let most = 0;
+    await using served = await serveRaw({
+      'supervisor.startProcess': () =>
+        new Promise<boolean>((resolve) => {
+          pending.push(() => resolve(true));
+          most = Math.max(most, pending.length);
+        }),
+    });
+    await using raw = await rawConnect(served.path);
+    const frames = countFrames(raw.socket);
+    const calls = Array.from({ length: total }, (_, k) =>
+      encodeFrame({ id: k + 1, method: 'supervisor.startProcess', params: ['web'] }),
+    );
+    raw.socket.write(Buffer.concat([hello(), ...calls]));
+    await waitFor(() => served.server()?.isPaused(), { what: 'the server to stop reading' });
+    expect(pending.length).toBe(1024);
+    await waitFor(
+      () => {
+        for (const answer of pending.splice(0)) answer();
+        return frames.count() === total + 1;
+      },
+      { timeoutMs: 20_000, what: 'every answer' },
+    );
+    expect(most).toBe(1024);
+  });
+
+  test('before the hello is accepted, a frame above 64 KiB closes the connection; after it the limit is the usual one', async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(1 << 20);
+    raw.socket.write(Buffer.concat([encodePreamble(), header]));
+    await raw.closed;
+    expect(served.warnings.at(-1)).toMatch(/FRAME_TOO_LARGE|exceeds the limit/);
+    // A 1 MiB call right behind the hello, in the same write, is read with the raised limit.
+    await using good = await rawConnect(served.path);
+    const call = encodeFrame({ id: 1, method: 'supervisor.getPID', params: ['x'.repeat(1 << 20)] });
+    good.socket.write(Buffer.concat([hello(), call]));
+    await waitFor(() => good.received().length > 8 && framesAfterPreamble(good.received()).length === 2, {
+      what: 'the answer to id 1',
+    });
+    expect(framesAfterPreamble(good.received())[1]).toMatchObject({
+      id: 1,
+      error: { name: 'INCORRECT_PARAMETERS' },
+    });
+  });
+});
