@@ -60,7 +60,7 @@ export {
 export type { PushStream, PushStreamOptions } from './push-stream.ts';
 export { createPushStream } from './push-stream.ts';
 export type { ListenAddress, RpcServer, RpcServerOptions } from './server.ts';
-export { createRpcServer } from './server.ts';
+export { createRpcServer, MAX_STREAMS_PER_CONNECTION } from './server.ts';
 export type { ServerAddress } from './server-url.ts';
 export { parseServerUrl } from './server-url.ts';
 export { matchesSubscribeFilter } from './subscribe-filter.ts';

@@ -73,6 +73,7 @@ export const PROTOCOL_ERRORS = {
   CONNECTION_LOST: -32006,
   CLOSED: -32007,
   SERVER_CLOSING: -32008,
+  TOO_MANY_STREAMS: -32009,
 } as const;
 
 /** A transport error name: `'UNAUTHORIZED' | 'VERSION_MISMATCH' | …`. */

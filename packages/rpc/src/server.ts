@@ -96,6 +96,9 @@ function nextOrAbort(
 // Calls still being answered on one connection; past this many the server reads no further from
 // it until some are answered, so a client cannot queue work (and answers) without bound.
 const MAX_PENDING_CALLS = 1024;
+// Streams open at once on one connection: each may hold some MiB for a client that does not take
+// its items (see createPushStream), so a client cannot multiply that without bound.
+export const MAX_STREAMS_PER_CONNECTION = 64;
 // A hello is a few short strings: until it is accepted no client may make the server hold more.
 const HELLO_MAX_FRAME_BYTES = 65_536;
 
@@ -118,6 +121,7 @@ class Connection {
   // whether the socket is being read.
   #held: Buffer[] = [];
   #calls = 0;
+  #streams = 0; // streams open (entries of #inflight that are streams)
   #reading = true;
   #awaitingDrain = false;
   readonly closed: Promise<void>;
@@ -343,6 +347,16 @@ class Connection {
   }
 
   #startStream(id: number, method: StreamMethodName, params: unknown[]): void {
+    if (this.#streams >= MAX_STREAMS_PER_CONNECTION) {
+      this.#send({
+        id,
+        error: new RpcProtocolError(
+          'TOO_MANY_STREAMS',
+          `${method}: ${MAX_STREAMS_PER_CONNECTION} streams are already open on this connection; end one first`,
+        ).toWire(),
+      });
+      return;
+    }
     const controller = new AbortController();
     let iterator: AsyncIterator<unknown>;
     try {
@@ -355,6 +369,7 @@ class Connection {
     }
     const entry: StreamEntry = { kind: 'stream', controller, paused: false, resume: undefined };
     this.#inflight.set(id, entry);
+    this.#streams++;
     void this.#pump(id, iterator, entry);
   }
 
@@ -464,8 +479,8 @@ class Connection {
     const entry = this.#inflight.get(id);
     if (!entry) return false;
     this.#inflight.delete(id);
-    if (entry === CALL && --this.#calls < MAX_PENDING_CALLS && !this.#reading)
-      queueMicrotask(() => this.#flow());
+    if (entry.kind === 'stream') this.#streams--;
+    else if (--this.#calls < MAX_PENDING_CALLS && !this.#reading) queueMicrotask(() => this.#flow());
     return true;
   }
 

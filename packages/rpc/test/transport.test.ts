@@ -18,6 +18,7 @@ import {
   sniffProtocol,
 } from '../src/index.ts';
 import { encodePreamble } from '../src/protocol.ts';
+import { MAX_STREAMS_PER_CONNECTION } from '../src/server.ts';
 import { makeFakeApi } from './fake-api.ts';
 import { rawConnect, serve } from './helpers.ts';
 
@@ -269,6 +270,25 @@ describe('streams', () => {
     expect(served.fake.tails).toBe(1);
     await follow.return();
     await waitFor(() => served.fake.tails === 0, { what: 'the tail to end on the server' });
+  });
+
+  test('at most 64 streams are open on one connection; the next fails alone until one ends', async () => {
+    await using served = await serve();
+    const client = await served.connect();
+    const open = Array.from({ length: MAX_STREAMS_PER_CONNECTION }, () => client.tail('worker'));
+    for (const stream of open) expect((await stream.next()).done).toBe(false);
+    const refused = await rejection(client.tail('worker').next());
+    expect(refused).toBeInstanceOf(RpcProtocolError);
+    expect((refused as RpcProtocolError).code).toBe('TOO_MANY_STREAMS');
+    expect(refused.message).toBe(
+      'supctl.tail: 64 streams are already open on this connection; end one first',
+    );
+    expect(await client.call('supervisor.getState')).toEqual({ statecode: 1, statename: 'RUNNING' });
+    await open[0]!.cancel();
+    await waitFor(() => served.fake.tails === MAX_STREAMS_PER_CONNECTION - 1, { what: 'the cancel' });
+    const again = client.tail('worker');
+    expect((await again.next()).done).toBe(false);
+    await Promise.all([again, ...open].map((stream) => stream.cancel()));
   });
 
   test('stream arguments of the wrong type are faults that say what was expected (untyped callers)', async () => {
