@@ -4,7 +4,13 @@ import { chmodSync, chownSync, existsSync, linkSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { HttpServerConfig } from '@supctl/config';
 import type { MainLogger } from '@supctl/core';
-import { type ApiImplementation, createRpcServer, type RpcServer, sniffProtocol } from '@supctl/rpc';
+import {
+  type ApiImplementation,
+  createRpcServer,
+  type RpcLogger,
+  type RpcServer,
+  sniffProtocol,
+} from '@supctl/rpc';
 import { lookupGroup, lookupUser } from './users.ts';
 
 /** Serves an HTTP connection (XML-RPC and the web UI) accepted on `server`'s listener; without one supd answers 501. */
@@ -77,6 +83,15 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
       }),
     );
   };
+  // Native clients' failures (bad handshakes, failed authentication, protocol errors) go to the
+  // main log; connections and their errors at debug level.
+  const { logger } = options;
+  const rpcLogger: RpcLogger = {
+    debug: (message) => logger.log('debug', message),
+    info: (message) => logger.log('info', message),
+    warn: (message) => logger.log('warn', message),
+    error: (message) => logger.log('error', message),
+  };
   try {
     for (const config of options.configs) {
       const auth =
@@ -90,7 +105,7 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
           'critical',
           `Server '${config.section}' running without any HTTP authentication checking`,
         );
-      const rpc = createRpcServer({ api: options.api, auth, serverName: 'supd' });
+      const rpc = createRpcServer({ api: options.api, auth, serverName: 'supd', logger: rpcLogger });
       const sockets = new Set<Socket>();
       const server = createServer({ pauseOnConnect: false }, (socket) => {
         sockets.add(socket);
@@ -140,6 +155,9 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
         }
         listeners.push({ server, rpc, unixPath: null, sockets });
       }
+      // A listener's later errors (an accept that fails when no descriptor is left) are logged:
+      // without a listener Node would throw them and end the daemon.
+      server.on('error', (e) => logger.log('error', `Server '${config.section}': ${e.message}`));
     }
   } catch (e) {
     await closeAll();

@@ -227,7 +227,7 @@ describe.runIf(runE2e)('supd native API', () => {
     );
   });
 
-  test('with username/password, the client must authenticate', async () => {
+  test('with username/password, the client must authenticate; a failure is logged', async () => {
     await using dir = makeTempDir();
     const file = writeConfig(
       dir.path,
@@ -238,6 +238,7 @@ describe.runIf(runE2e)('supd native API', () => {
     const url = `unix://${join(dir.path, 's.sock')}`;
     expect(statSync(join(dir.path, 's.sock')).mode & 0o777).toBe(0o760);
     await expect(connect(url, { username: 'admin', password: 'wrong' })).rejects.toThrow();
+    await waitForLog(join(dir.path, 'sd.log'), /WARN rpc: client failed authentication\n/);
     await using client = await connect(url, { username: 'admin', password: 'admin' });
     expect(await client.call('supervisor.getPID')).toBe(supd.child.pid);
   });
