@@ -13,6 +13,11 @@ export interface CaptureSinks {
   readonly log: (data: Buffer) => void;
   /** The captured bytes, at each END token. */
   readonly communicate: (data: Buffer) => void;
+  /**
+   * Each piece of output as it goes into the capture buffer. supervisord still treats it as
+   * output (PROCESS_LOG events, the main log's debug copy), only not for the log file.
+   */
+  readonly captured?: (data: Buffer) => void;
 }
 
 /**
@@ -61,6 +66,7 @@ export class CaptureParser {
       this.#sinks.log(data);
       return;
     }
+    this.#sinks.captured?.(data);
     let buf = this.#captured;
     if (buf.length + data.length > this.#maxBytes) buf = buf.subarray(data.length);
     this.#captured = Buffer.concat([buf, data]);

@@ -13,7 +13,7 @@ import { monotonicMs } from './clock.ts';
 import { describeExit, describeProcess } from './describe.ts';
 import { SupervisorError } from './errors.ts';
 import type { MainLogger } from './main-log.ts';
-import { OutputChannel } from './output-channel.ts';
+import { OutputChannel, stripAnsiEscapes } from './output-channel.ts';
 import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
 import type { RestartThrottle } from './restart-throttle.ts';
 import {
@@ -361,8 +361,9 @@ export class ManagedProcess {
     const config = this.config[channel.channel];
     // supervisord writes each chunk to its main log too when loglevel is debug or lower.
     const debug = this.#ctx.logger.enabled?.('debug') === true;
-    const log = (output: Buffer): void => {
-      const chunk = channel.append(output);
+    // What supervisord does with every piece of output besides writing it to the log file (or,
+    // in capture mode, to the capture buffer): the debug copy and PROCESS_LOG events.
+    const observe = (chunk: Buffer): void => {
       if (debug) {
         this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} output:\n${decodeEventData(chunk)}`);
       }
@@ -376,9 +377,12 @@ export class ManagedProcess {
         });
       }
     };
+    const log = (output: Buffer): void => observe(channel.append(output));
     if (config.captureMaxBytes <= 0) return log;
+    const strip = (data: Buffer): Buffer => (this.#ctx.stripAnsi ? stripAnsiEscapes(data) : data);
     const parser = new CaptureParser(config.captureMaxBytes, {
       log,
+      captured: (data) => observe(strip(data)),
       communicate: (data) => {
         this.#ctx.emit({
           type:
@@ -386,7 +390,7 @@ export class ManagedProcess {
           processName: this.name,
           groupName: this.group,
           pid,
-          data: decodeEventData(data),
+          data: decodeEventData(strip(data)),
         });
         this.#ctx.logger.log('debug', `'${this.name}' ${channel.channel} emitted a comm event`);
       },

@@ -19,6 +19,11 @@ export interface OutputChannelOptions {
 // Supervisor's stripEscapes: ESC [ then anything up to a letter.
 const ANSI = /\x1b\[[^A-Za-z]*[A-Za-z]/g;
 
+/** `chunk` without its ANSI escape sequences (`[supervisord] strip_ansi`). */
+export function stripAnsiEscapes(chunk: Buffer): Buffer {
+  return Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
+}
+
 /**
  * One output channel of a process: its log file (AUTO names are created at construction, as
  * supervisord creates them when the group is added) and live listeners (tails, events). The
@@ -59,7 +64,7 @@ export class OutputChannel {
 
   /** Logs one chunk of child output, then hands it to the listeners. */
   write(chunk: Buffer): void {
-    if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
+    if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.write(chunk);
     for (const listener of this.#listeners) listener(chunk);
   }
@@ -72,7 +77,7 @@ export class OutputChannel {
    * supervisord strips too; lent like `chunk`.
    */
   append(chunk: Buffer): Buffer {
-    if (this.#stripAnsi) chunk = Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
+    if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.append(chunk);
     if (this.#listeners.size === 0) return chunk;
     const owned = Buffer.from(chunk);

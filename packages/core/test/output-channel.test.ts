@@ -161,6 +161,37 @@ test('capture mode emits PROCESS_COMMUNICATION_STDOUT and keeps the tokens out o
   await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'beforeafter, long enough to flush\n');
 });
 
+test('captured output is still output: PROCESS_LOG events and the debug copy, only not the log file', async () => {
+  // supervisord (4.2.5, checked side by side) emits PROCESS_LOG_STDOUT `hello\ncomm` before
+  // PROCESS_COMMUNICATION_STDOUT, and writes it to the main log at debug.
+  await using h = await startHarness(
+    [
+      makeProcessConfig({
+        name: 'comm',
+        command: `sh -c "printf 'before<!--XSUPERVISOR:BEGIN-->hello\\\\ncomm<!--XSUPERVISOR:END-->after, long enough to flush\\\\n'; exec sleep 10"`,
+        startSecs: 0,
+        stdout: { captureMaxBytes: 1024, eventsEnabled: true },
+      }),
+    ],
+    { logger: { log() {}, enabled: (level) => level === 'debug' || level === 'info' } },
+  );
+  const p = h.supervisor.getProcess('comm');
+  await waitFor(() => h.events.some((e) => e.type === 'PROCESS_COMMUNICATION_STDOUT'));
+  await waitFor(() => readFileSync(p.stdout.path!, 'utf8') === 'beforeafter, long enough to flush\n');
+  const output = h.events.flatMap((e) =>
+    e.type === 'PROCESS_LOG_STDOUT' || e.type === 'PROCESS_COMMUNICATION_STDOUT'
+      ? [`${e.type} ${e.data}`]
+      : [],
+  );
+  expect(output).toEqual([
+    'PROCESS_LOG_STDOUT before',
+    'PROCESS_LOG_STDOUT hello\ncomm',
+    'PROCESS_COMMUNICATION_STDOUT hello\ncomm',
+    'PROCESS_LOG_STDOUT after, long enough to flush\n',
+  ]);
+  expect(h.lines).toContain("debug 'comm' stdout output:\nhello\ncomm");
+});
+
 test("with the main log at debug, each chunk of output is logged as supervisord's DEBG line", async () => {
   await using h = await startHarness(
     [
