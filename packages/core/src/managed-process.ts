@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
+import { isValidSignalNumber, lookupSignal, type ProcessConfig, signalName } from '@supctl/config';
 import {
   decodeEventData,
   isRunningState,
@@ -225,6 +225,7 @@ export class ManagedProcess {
     if (num === undefined || !isValidSignalNumber(num))
       throw new SupervisorError('BAD_SIGNAL', String(signal));
     if (!isSignallableState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
+    this.#ctx.logger.log('debug', `sending ${this.name} (pid ${this.#pid}) sig ${pythonSignalName(num)}`);
     this.#kill(num, false);
   }
 
@@ -252,7 +253,8 @@ export class ManagedProcess {
    * watch {@link state} or the events.
    */
   stopForShutdown(): void {
-    if (this.#state === 'BACKOFF') this.#giveUp();
+    // supervisord gives up silently here: its `gave up:` line belongs to running out of retries.
+    if (this.#state === 'BACKOFF') this.#giveUp(false);
     else if (this.#state === 'STARTING' || this.#state === 'RUNNING') this.#requestStop();
   }
 
@@ -426,7 +428,7 @@ export class ManagedProcess {
     this.#backoff += 1;
     this.#change('BACKOFF');
     if (this.#backoff > this.config.startRetries) {
-      this.#giveUp();
+      this.#giveUp(true);
       return;
     }
     this.#setTimer(this.#backoff * this.#ctx.backoffStepMs, () => {
@@ -434,10 +436,11 @@ export class ManagedProcess {
     });
   }
 
-  #giveUp(): void {
+  #giveUp(logged: boolean): void {
     this.#clearTimer();
     this.#backoff = 0;
     this.#change('FATAL');
+    if (!logged) return;
     this.#ctx.logger.log(
       'info',
       `gave up: ${this.name} entered FATAL state, too many start retries too quickly`,
@@ -446,6 +449,7 @@ export class ManagedProcess {
 
   #requestStop(): void {
     if (this.#state === 'BACKOFF') {
+      this.#ctx.logger.log('debug', `Attempted to kill ${this.name}, which is in BACKOFF state.`);
       this.#clearTimer();
       this.#change('STOPPED');
       return;
@@ -462,6 +466,10 @@ export class ManagedProcess {
     this.#setTimer(this.config.stopWaitSecs * 1000, () => {
       if (this.#state !== 'STOPPING' || this.#pid !== pid) return;
       this.#ctx.logger.log('warn', `killing '${this.name}' (${pid}) with SIGKILL`);
+      this.#ctx.logger.log(
+        'debug',
+        `killing ${this.name} (pid ${pid}) ${this.config.killAsGroup ? 'process group ' : ''}with signal SIGKILL`,
+      );
       this.#kill(9, this.config.killAsGroup);
     });
   }
@@ -617,4 +625,11 @@ export class ManagedProcess {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
   }
+}
+
+// A signal as supervisord's debug lines name it (its `signame`): `SIGUSR1`, or `signal 35` for a
+// number Python's signal module has no name for.
+function pythonSignalName(num: number): string {
+  const name = signalName(num);
+  return /^[A-Z]+\d?$/.test(name) ? `SIG${name}` : `signal ${num}`;
 }

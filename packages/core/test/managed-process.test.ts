@@ -364,11 +364,30 @@ describe('stop and signal', () => {
     const t0 = performance.now();
     await p.stop();
     expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
-    expect(h.lines.slice(-2)).toEqual([
+    expect(h.lines.slice(-3)).toEqual([
       `warn killing 'stubborn' (${pid}) with SIGKILL`,
+      `debug killing stubborn (pid ${pid}) with signal SIGKILL`,
       'warn stopped: stubborn (terminated by SIGKILL)',
     ]);
     expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
+  });
+
+  test('with killasgroup the SIGKILL goes to the process group, and the debug line says so', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'stubborn',
+        command: fixtureCommand('ignore-sigterm'),
+        startSecs: 0,
+        stopWaitSecs: 0.2,
+        killAsGroup: true,
+      }),
+    ]);
+    const p = h.supervisor.getProcess('stubborn');
+    await waitFor(() => readFile(p.stdout.path).includes('READY'));
+    const pid = p.pid;
+    await p.stop();
+    expect(h.lines).toContain(`debug killing stubborn (pid ${pid}) with signal SIGTERM`);
+    expect(h.lines).toContain(`debug killing stubborn (pid ${pid}) process group with signal SIGKILL`);
   });
 
   test('a stop that waits logs "waiting for <p> to stop" at once and every 2 s, as supervisord does', async () => {
@@ -410,6 +429,8 @@ describe('stop and signal', () => {
       () => readFile(p.stdout.path).includes('GOT SIGHUP') && readFile(p.stdout.path).includes('GOT SIGUSR1'),
     );
     expect(p.state).toBe('RUNNING');
+    expect(h.lines).toContain(`debug sending s (pid ${p.pid}) sig SIGUSR1`);
+    expect(h.lines).toContain(`debug sending s (pid ${p.pid}) sig SIGHUP`);
     expect(() => p.signal('NOPE')).toThrow('BAD_SIGNAL: NOPE');
     // A number the kernel would refuse is a bad signal, not an OS error that makes the process UNKNOWN.
     expect(() => p.signal(99)).toThrow('BAD_SIGNAL: 99');

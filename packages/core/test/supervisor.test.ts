@@ -149,6 +149,19 @@ test('shutdown gives up BACKOFF processes and restarts nothing', async () => {
   await h.supervisor.shutdown();
   expect(h.supervisor.getProcess('q').state).toBe('FATAL');
   expect(h.supervisor.getProcess('always').state).toBe('STOPPED');
+  // supervisord logs `gave up:` only when the retries run out, not for this give-up.
+  expect(h.lines.filter((l) => l.includes('gave up'))).toEqual([]);
+});
+
+test('stopping a BACKOFF process logs supervisord’s debug line and goes STOPPED', async () => {
+  await using h = await startHarness(
+    [makeProcessConfig({ name: 'q', command: fixtureCommand('exit-with', 1), startSecs: 5 })],
+    { backoffStepMs: 10_000 },
+  );
+  await h.waitForState('q', 'BACKOFF');
+  await h.supervisor.getProcess('q').stop();
+  expect(h.states('q')).toEqual(['STARTING', 'BACKOFF', 'STOPPED']);
+  expect(h.lines).toContain('debug Attempted to kill q, which is in BACKOFF state.');
 });
 
 test('reloadConfig reports the diff; update applies it (removed, changed, added)', async () => {
