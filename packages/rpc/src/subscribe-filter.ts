@@ -30,7 +30,8 @@ function namesProcess(spec: string, group: string | undefined, name: string): bo
   if (spec === name) return true;
   if (group === undefined || spec.charCodeAt(group.length) !== 0x3a || !spec.startsWith(group)) return false;
   const rest = spec.length - group.length - 1; // after the colon
-  return rest === name.length ? spec.endsWith(name) : rest === 1 && spec.endsWith('*');
+  // Both can hold for a one-character name: `site:*` names `site:a`.
+  return (rest === name.length && spec.endsWith(name)) || (rest === 1 && spec.endsWith('*'));
 }
 
 /** Checks a filter from the wire; returns a problem description, or `undefined` when it is valid. */

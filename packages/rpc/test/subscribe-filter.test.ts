@@ -21,6 +21,11 @@ test('processes match by name or by namespec (group:name, group:*), as names are
   expect(matchesSubscribeFilter(solo, { processes: ['worker'] })).toBe(true);
   for (const nearMiss of ['sit:web', 'site:we', 'site:xweb', 'site:', 'site:**', 'sitex:*', ':web', 'site*'])
     expect(matchesSubscribeFilter(web, { processes: [nearMiss] }), nearMiss).toBe(false);
+  // A one-character name: `group:*` has as many characters after the colon.
+  const a = running('site', 'a');
+  expect(matchesSubscribeFilter(a, { processes: ['site:*'] })).toBe(true);
+  expect(matchesSubscribeFilter(a, { processes: ['site:a'] })).toBe(true);
+  expect(matchesSubscribeFilter(a, { processes: ['site:b'] })).toBe(false);
   // Events that name no process pass only without a processes criterion.
   expect(matchesSubscribeFilter({ type: 'TICK_5', when: 0 }, { processes: ['site:*'] })).toBe(false);
   expect(matchesSubscribeFilter({ type: 'TICK_5', when: 0 }, {})).toBe(true);
