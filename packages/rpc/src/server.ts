@@ -305,16 +305,17 @@ class Connection {
       this.#fail(new RpcProtocolError('INVALID_REQUEST', 'a request id must be a non-negative integer'));
       return;
     }
-    if (typeof method !== 'string') {
-      this.#sendError(id, new RpcProtocolError('INVALID_REQUEST', 'a request needs a method name').toWire());
-      return;
-    }
     if (this.#inflight.has(id) || id === 0) {
-      // Answer without touching the request that owns the id.
+      // Answer without touching the request that owns the id (before any other check, as
+      // #sendError would forget that request: a stream would run on, uncounted and uncancellable).
       this.#send({
         id,
         error: new RpcProtocolError('INVALID_REQUEST', `request id ${id} is already in use`).toWire(),
       });
+      return;
+    }
+    if (typeof method !== 'string') {
+      this.#sendError(id, new RpcProtocolError('INVALID_REQUEST', 'a request needs a method name').toWire());
       return;
     }
     const params = frame.params ?? [];

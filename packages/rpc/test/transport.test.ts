@@ -673,6 +673,21 @@ describe('bad input closes only that connection', () => {
     ]);
   });
 
+  test("a bad request reusing an open stream's id is refused; the stream stays counted and cancellable", async () => {
+    await using served = await serve();
+    await using raw = await rawConnect(served.path);
+    raw.socket.write(hello());
+    raw.socket.write(encodeFrame({ id: 1, method: 'supctl.tail', params: ['web', { follow: true }] }));
+    await waitFor(() => served.fake.tails === 1, { what: 'the tail to open' });
+    raw.socket.write(encodeFrame({ id: 1, params: [] }));
+    raw.socket.write(encodeFrame({ method: 'supctl.cancel', params: { stream: 1 } }));
+    await waitFor(() => served.fake.tails === 0, { what: 'the cancel to end the tail' });
+    expect(framesAfterPreamble(raw.received())).toContainEqual({
+      id: 1,
+      error: { code: -32600, name: 'INVALID_REQUEST', message: 'request id 1 is already in use' },
+    });
+  });
+
   test('random junk after a good handshake never takes the server down', async () => {
     await using served = await serve({ maxFrameBytes: 4096 });
     for (let i = 0; i < 30; i++) {
