@@ -5,6 +5,7 @@ import {
   type SupervisorEvent,
   type SupervisorStateName,
 } from '@supctl/events';
+import { monotonicMs } from './clock.ts';
 import { diffGroups, type GroupDiff } from './diff-groups.ts';
 import { SupervisorError } from './errors.ts';
 import { EventListenerPool } from './event-pool.ts';
@@ -15,6 +16,9 @@ import { nativeSpawner } from './native-spawn.ts';
 import { compare, ProcessGroup } from './process-group.ts';
 import { RestartThrottle } from './restart-throttle.ts';
 import { startTicks } from './ticks.ts';
+
+/** How often supervisord checks on the processes a group start or stop acted on. */
+const RESULT_CHECK_MS = 50;
 
 /** Options of a {@link Supervisor}. */
 export interface SupervisorOptions {
@@ -209,6 +213,7 @@ export class Supervisor implements AsyncDisposable {
     return this.#runAll(
       this.processesByPriority().filter((p) => !isRunningState(p.state)),
       (p) => p.start(options),
+      'start',
     );
   }
 
@@ -217,6 +222,7 @@ export class Supervisor implements AsyncDisposable {
     return this.#runAll(
       this.processesByPriority().filter((p) => isRunningState(p.state)),
       (p) => p.stop(options),
+      'stop',
     );
   }
 
@@ -225,6 +231,7 @@ export class Supervisor implements AsyncDisposable {
     return this.#runAll(
       group.byPriority.filter((p) => !isRunningState(p.state)),
       (p) => p.start(options),
+      'start',
     );
   }
 
@@ -233,6 +240,7 @@ export class Supervisor implements AsyncDisposable {
     return this.#runAll(
       group.byPriority.filter((p) => isRunningState(p.state)),
       (p) => p.stop(options),
+      'stop',
     );
   }
 
@@ -360,23 +368,31 @@ export class Supervisor implements AsyncDisposable {
     }
   }
 
+  // Results as supervisord lists them: it checks the processes acted on every 50 ms and lists
+  // those it finds done at each check in the order acted on. Starts that end at once (startsecs=0,
+  // no wait, an error) are found by the first check, in the call itself; a stop never is.
   async #runAll(
     processes: readonly ManagedProcess[],
     action: (p: ManagedProcess) => Promise<void>,
+    kind: 'start' | 'stop',
   ): Promise<ProcessActionResult[]> {
-    // In the order acted on, however they finish: supervisord reports the processes that are done
-    // by the same check in that order, which is how `stop g:*` lists them.
-    return Promise.all(
-      processes.map(async (p) => {
-        let error: SupervisorError | null = null;
-        try {
-          await action(p);
-        } catch (caught) {
-          error = caught instanceof SupervisorError ? caught : new SupervisorError('FAILED', String(caught));
-        }
-        return { name: p.name, group: p.group, error };
-      }),
-    );
+    const t0 = monotonicMs();
+    let firstCheck = kind === 'start';
+    const done = processes.map(async (p, index) => {
+      let error: SupervisorError | null = null;
+      try {
+        await action(p);
+      } catch (caught) {
+        error = caught instanceof SupervisorError ? caught : new SupervisorError('FAILED', String(caught));
+      }
+      const check = firstCheck ? 0 : Math.max(1, Math.ceil((monotonicMs() - t0) / RESULT_CHECK_MS));
+      return { result: { name: p.name, group: p.group, error }, check, index };
+    });
+    setImmediate(() => {
+      firstCheck = false;
+    });
+    const all = await Promise.all(done);
+    return all.sort((a, b) => a.check - b.check || a.index - b.index).map((r) => r.result);
   }
 
   #emit(event: SupervisorEvent): void {

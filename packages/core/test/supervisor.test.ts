@@ -64,6 +64,37 @@ test('start and stop on request go by priority, equal priorities in config order
   expect(stopping.slice(6)).toEqual(['b', 'c', 'a']);
 });
 
+test('group start results are listed as supervisord finds them done: at once first, then by when they finish', async () => {
+  // supervisord 4.2.5, `start g:*` with programs=slow,broken,quick: quick (startsecs=0) is
+  // done in the call itself, broken fails at its exit, slow after its startsecs.
+  await using h = await startHarness([
+    makeGroupConfig(
+      [
+        sleeper('slow', 999, { autostart: false, startSecs: 1.2 }),
+        makeProcessConfig({
+          name: 'broken',
+          command: 'sh -c "exit 1"',
+          startSecs: 1,
+          startRetries: 0,
+          autostart: false,
+        }),
+        sleeper('quick', 999, { autostart: false, startSecs: 0 }),
+      ],
+      { name: 'g' },
+    ),
+  ]);
+  const started = await h.supervisor.startGroup('g', { wait: true });
+  expect(started.map((r) => [r.name, r.error?.code ?? null])).toEqual([
+    ['quick', null],
+    ['broken', 'SPAWN_ERROR'],
+    ['slow', null],
+  ]);
+  // A stop is never done at the first check: processes that die together are listed in the
+  // order acted on.
+  const stopped = await h.supervisor.stopGroup('g', { wait: true });
+  expect(stopped.map((r) => r.name)).toEqual(['slow', 'quick']);
+});
+
 test('stopAll is ascending; startAll returns per-process results', async () => {
   await using h = await startHarness([group('late', 20, 'l1'), group('early', 1, 'e1')]);
   await h.waitForState('l1', 'RUNNING');
