@@ -427,8 +427,11 @@ class Connection {
   }
 
   // 'go' once `listen`'s callback is called, 'aborted' when the stream is cancelled or the socket
-  // closes first. Every listener is removed again, so a long stream leaks nothing.
+  // closes first. Every listener is removed again, so a long stream leaks nothing. The signal may
+  // have fired already (held frames handled in the turn that ended the pump's last wait), and an
+  // 'abort' listener added then is never called.
   #until(signal: AbortSignal, listen: (go: () => void) => () => void): Promise<'go' | 'aborted'> {
+    if (signal.aborted) return Promise.resolve('aborted');
     return new Promise((resolve) => {
       const done = (outcome: 'go' | 'aborted') => () => {
         unlisten();

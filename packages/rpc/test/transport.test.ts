@@ -902,6 +902,50 @@ describe('a client that does not read its answers', () => {
     return { count: () => count };
   }
 
+  test('a stream paused and cancelled in frames held behind a full socket ends once it drains', async () => {
+    // One item larger than the socket's buffers: the pump waits for a drain the test controls.
+    let pulled = 0;
+    let ended = false;
+    await using served = await serveRaw({
+      'supctl.tail': async function* (): AsyncGenerator<LogChunk> {
+        try {
+          for (;;) yield { data: 'x'.repeat(8 << 20), offset: ++pulled };
+        } finally {
+          ended = true;
+        }
+      },
+    });
+    await using raw = await rawConnect(served.path);
+    raw.socket.pause();
+    raw.socket.write(
+      Buffer.concat([hello(), encodeFrame({ id: 1, method: 'supctl.tail', params: ['web', {}] })]),
+    );
+    await waitFor(() => pulled === 1 && served.server()?.writableNeedDrain, { what: 'the pump to wait' });
+    // Both are held until the answers drain, then handled in the drain's turn, after the pump's
+    // own wait ended: it must not then wait for a resume on a stream already cancelled.
+    raw.socket.write(
+      Buffer.concat([
+        encodeFrame({ method: 'supctl.pause', params: { stream: 1 } }),
+        encodeFrame({ method: 'supctl.cancel', params: { stream: 1 } }),
+      ]),
+    );
+    await waitFor(() => served.server()?.isPaused(), { what: 'the server to hold them' });
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 24 });
+    const answers: Record<string, unknown>[] = [];
+    let preamble = 8;
+    raw.socket.removeAllListeners('data');
+    raw.socket.on('data', (chunk: Buffer) => {
+      const skip = Math.min(preamble, chunk.length);
+      preamble -= skip;
+      for (const frame of decoder.push(chunk.subarray(skip))) if ('id' in frame) answers.push(frame);
+    });
+    raw.socket.resume();
+    await waitFor(() => ended, { what: 'the stream to end on the server' });
+    await waitFor(() => answers.some((frame) => frame.id === 1), { what: "the stream's final answer" });
+    expect(answers.at(-1)).toEqual({ id: 1, result: true });
+    expect(pulled).toBe(1);
+  });
+
   test('calls sent behind answers the client does not take are not read until it does', async () => {
     const total = 200;
     let handled = 0;
