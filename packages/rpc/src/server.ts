@@ -526,11 +526,14 @@ class Connection {
   }
 
   // A connection-level failure: tell the client why (once the handshake is done), then close.
+  // The client's failures are warnings; the server's own shutdown is not.
   #fail(error: unknown): void {
     if (this.#state === 'closed') return;
     const protocolError =
       error instanceof RpcProtocolError ? error : new RpcProtocolError('MALFORMED_FRAME', String(error));
-    this.server.logger?.warn?.(`rpc: connection closed: ${protocolError.message}`);
+    const message = `rpc: connection closed: ${protocolError.message}`;
+    if (protocolError.code === 'SERVER_CLOSING') this.server.logger?.debug?.(message);
+    else this.server.logger?.warn?.(message);
     if (this.#state === 'open') this.#send({ method: CONTROL.error, params: protocolError.toWire() });
     this.#close();
   }

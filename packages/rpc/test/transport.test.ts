@@ -727,6 +727,8 @@ describe('client lifecycle', () => {
     expect(error).toBeInstanceOf(RpcProtocolError);
     expect((error as RpcProtocolError).code).toMatch(/^(SERVER_CLOSING|CONNECTION_LOST)$/);
     expect(client.state).toBe('closed');
+    // Its own shutdown is no client's failure: nothing for supd's main log at WARN.
+    expect(served.warnings).toEqual([]);
     await served[Symbol.asyncDispose]();
   });
 
