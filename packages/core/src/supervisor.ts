@@ -110,9 +110,13 @@ export class Supervisor implements AsyncDisposable {
     return this.#config;
   }
 
-  /** Active groups in (priority, name) order. */
+  /**
+   * Active groups by priority, equal priorities in the order they were added: the config's groups
+   * by name at start, then each group `update` or `addProcessGroup` adds (or re-adds) after them,
+   * as supervisord keeps them.
+   */
   get groups(): readonly ProcessGroup[] {
-    return sortGroups([...this.#groups.values()]);
+    return [...this.#groups.values()].sort((a, b) => a.priority - b.priority);
   }
 
   /**

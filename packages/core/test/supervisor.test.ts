@@ -213,7 +213,10 @@ test('reloadConfig reports the diff; update applies it (removed, changed, added)
   });
   await h.supervisor.update();
   expect(groupEvents).toEqual(['REMOVED drop', 'REMOVED change', 'ADDED change', 'ADDED add']);
-  expect(h.supervisor.groups.map((g) => g.name)).toEqual(['add', 'change', 'keep']);
+  // As supervisord (4.2.5, side by side): equal priorities keep the order groups were added in,
+  // so a re-added or new group comes after the others in `stop all`, `start all` and shutdown.
+  expect(h.supervisor.groups.map((g) => g.name)).toEqual(['keep', 'change', 'add']);
+  expect(h.supervisor.processesByPriority().map((p) => p.name)).toEqual(['keep', 'change', 'add']);
   await h.waitForState('add', 'RUNNING');
   await h.waitForState('change', 'RUNNING', 2);
   expect(h.supervisor.getProcess('keep').pid).toBe(keepPid);
