@@ -5,8 +5,8 @@
  */
 export interface RpcStream<T> extends AsyncIterableIterator<T>, AsyncDisposable {
   /**
-   * Items received and not yet taken. Past the stream's `highWaterMark` the server is asked to
-   * pause it, and to resume once the consumer has taken half of them.
+   * Items received and not yet taken. Once they reach the stream's `highWaterMark` the server is
+   * asked to pause it, and to resume once the consumer has taken half of them.
    */
   readonly buffered: number;
   /** Stops the stream; items already received are dropped. */

@@ -93,7 +93,8 @@ export interface StreamOptions {
    * Items held for a consumer that is not taking them before the server is asked to pause the
    * stream; it resumes once half are taken. While paused, the server holds a bounded amount of
    * what the stream produces and drops the oldest past it (supd: 4 MiB of a subscription's
-   * events, 16 MiB of a followed tail's new output; a tail's first read just waits).
+   * events, 16 MiB of a followed tail's new output; a tail's first read just waits). A server
+   * older than flow control ignores the pause, and the stream's queue grows without bound.
    * @default 1000 for subscribe, 64 for tail (chunks of up to 64 KiB)
    */
   readonly highWaterMark?: number;

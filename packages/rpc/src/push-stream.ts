@@ -37,7 +37,7 @@ export interface PushStream<T> extends AsyncIterable<T> {
  * },
  */
 export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStream<T> {
-  const { signal, highWaterMark = 10_000, sizeOf, onEnd } = options;
+  const { signal, highWaterMark = 10_000, sizeOf = () => 1, onEnd } = options;
   const queue: T[] = [];
   let held = 0; // the queue's weight
   let waiter: { resolve(result: IteratorResult<T>): void; reject(error: Error): void } | undefined;
@@ -66,7 +66,7 @@ export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStr
     next() {
       if (queue.length > 0) {
         const value = queue.shift() as T;
-        held -= sizeOf ? sizeOf(value) : 1;
+        held -= sizeOf(value);
         return Promise.resolve({ value, done: false });
       }
       if (ended) {
@@ -96,10 +96,10 @@ export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStr
         return;
       }
       queue.push(item);
-      held += sizeOf ? sizeOf(item) : 1;
+      held += sizeOf(item);
       while (held > highWaterMark && queue.length > 1) {
         const oldest = queue.shift() as T;
-        held -= sizeOf ? sizeOf(oldest) : 1;
+        held -= sizeOf(oldest);
         dropped++;
       }
     },

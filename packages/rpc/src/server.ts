@@ -96,8 +96,14 @@ function nextOrAbort(
 // Calls still being answered on one connection; past this many the server reads no further from
 // it until some are answered, so a client cannot queue work (and answers) without bound.
 const MAX_PENDING_CALLS = 1024;
-// Streams open at once on one connection: each may hold some MiB for a client that does not take
-// its items (see createPushStream), so a client cannot multiply that without bound.
+/**
+ * Streams open at once on one connection: each may hold some MiB for a client that does not take
+ * its items (see createPushStream), so a client cannot multiply that without bound. One more
+ * fails alone with `TOO_MANY_STREAMS`.
+ *
+ * @example
+ * if (streams.length >= MAX_STREAMS_PER_CONNECTION) await streams.shift()?.cancel();
+ */
 export const MAX_STREAMS_PER_CONNECTION = 64;
 // A hello is a few short strings: until it is accepted no client may make the server hold more.
 const HELLO_MAX_FRAME_BYTES = 65_536;

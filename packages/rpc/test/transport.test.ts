@@ -13,12 +13,12 @@ import {
   Fault,
   isNativeHandshake,
   type LogChunk,
+  MAX_STREAMS_PER_CONNECTION,
   PROTOCOL_VERSION,
   RpcProtocolError,
   sniffProtocol,
 } from '../src/index.ts';
 import { encodePreamble } from '../src/protocol.ts';
-import { MAX_STREAMS_PER_CONNECTION } from '../src/server.ts';
 import { makeFakeApi } from './fake-api.ts';
 import { rawConnect, serve } from './helpers.ts';
 
