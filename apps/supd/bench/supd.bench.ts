@@ -30,7 +30,7 @@ async function idleCpuPercent(pid: number, seconds: number): Promise<number> {
 // What Node alone takes for the same job: a unix-socket listener and N `sleep` children with
 // their output piped, under supd's V8 settings. The floor under supd's RSS on this machine.
 const NODE_FLOOR = `
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 for (const flag of ['--semi-space-growth-factor=1', '--no-opt', '--no-sparkplug']) setFlagsFromString(flag);
