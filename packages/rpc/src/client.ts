@@ -447,13 +447,14 @@ class RpcClientImpl implements RpcClient {
   }
 
   async #reconnect(cause: Error): Promise<void> {
+    // Before the state change: an onStateChange that closes the client at once must stop it.
+    const stop = new AbortController();
+    this.#stopReconnecting = stop;
     this.#setState('reconnecting', cause);
     const options = typeof this.#options.reconnect === 'object' ? this.#options.reconnect : {};
     const { initialDelayMs = 100, maxDelayMs = 5000, maxAttempts = Number.POSITIVE_INFINITY } = options;
     let lastError = cause;
     let attempts = 0;
-    const stop = new AbortController();
-    this.#stopReconnecting = stop;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
       await sleep(delay, undefined, { signal: stop.signal }).catch(() => {});

@@ -811,6 +811,25 @@ describe('client lifecycle', () => {
     await new Promise((resolve) => listener.close(resolve));
   });
 
+  test('close() from onStateChange as reconnecting begins leaves no backoff timer behind', async () => {
+    await using served = await serve();
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    let closed: Promise<void> | undefined;
+    const client = await connect(served.url, {
+      reconnect: { initialDelayMs: 60_000 },
+      heartbeatMs: 0,
+      onStateChange: (state) => {
+        if (state === 'reconnecting') closed = client.close();
+      },
+    });
+    const before = timers();
+    await served.server.close();
+    await waitFor(() => closed !== undefined, { what: 'the reconnecting state' });
+    await closed;
+    expect(client.state).toBe('closed');
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   test('heartbeats: a server that stops answering is detected', async () => {
     await using dir = makeTempDir('rpc-');
     const path = join(dir.path, 'h.sock');
