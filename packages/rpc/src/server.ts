@@ -105,6 +105,9 @@ const MAX_PENDING_CALLS = 1024;
  * if (streams.length >= MAX_STREAMS_PER_CONNECTION) await streams.shift()?.cancel();
  */
 export const MAX_STREAMS_PER_CONNECTION = 64;
+// Frames read while a connection waits for its pending calls are held up to this many bytes;
+// past it the server stops reading from that connection.
+const MAX_HELD_BYTES = 1024 * 1024;
 // A hello is a few short strings: until it is accepted no client may make the server hold more.
 const HELLO_MAX_FRAME_BYTES = 65_536;
 
@@ -126,6 +129,7 @@ class Connection {
   // Flow control: frames read while the connection was held back, calls not yet answered, and
   // whether the socket is being read.
   #held: Buffer[] = [];
+  #heldBytes = 0;
   #calls = 0;
   #streams = 0; // streams open (entries of #inflight that are streams)
   #reading = true;
@@ -201,25 +205,51 @@ class Connection {
   readonly #onBody = (body: Buffer): void => {
     if (this.#isClosed()) return;
     if (this.#state === 'open' && (this.#held.length > 0 || this.#blocked())) {
+      // A heartbeat is answered at once: a client waiting on many slow calls is alive, and so
+      // are we.
+      const ping = this.#pingId(body);
+      if (ping !== undefined) {
+        this.#send({ id: ping, result: true });
+        return;
+      }
       this.#held.push(Buffer.from(body));
+      this.#heldBytes += body.length;
       return;
     }
     this.#handleBody(body);
   };
+
+  // The id of a heartbeat request, or undefined for any other frame (which is handled in turn).
+  #pingId(body: Buffer): number | undefined {
+    if (body.length > 64) return undefined;
+    let frame: Record<string, unknown>;
+    try {
+      frame = decodeFrameBody(body);
+    } catch {
+      return undefined;
+    }
+    const { id } = frame;
+    return frame.method === CONTROL.ping && isRequestId(id) && id !== 0 && !this.#inflight.has(id)
+      ? id
+      : undefined;
+  }
 
   // The client does not take its answers, or has too many calls pending.
   #blocked(): boolean {
     return this.socket.writableNeedDrain || this.#calls >= MAX_PENDING_CALLS;
   }
 
-  // Handles held frames while the connection is not blocked; stops reading the socket while it
-  // is (TCP then holds the client back), and reads again once the answers drained.
+  // Handles held frames while the connection is not blocked. Stops reading the socket (TCP then
+  // holds the client back) while the client does not take its answers, or once the frames held
+  // behind its pending calls pass MAX_HELD_BYTES; reads again when that is over.
   #flow(): void {
     while (this.#held.length > 0 && !this.#blocked() && !this.#isClosed()) {
-      this.#handleBody(this.#held.shift() as Buffer);
+      const body = this.#held.shift() as Buffer;
+      this.#heldBytes -= body.length;
+      this.#handleBody(body);
     }
     if (this.#isClosed()) return;
-    if (this.#held.length > 0 || this.#blocked()) {
+    if (this.socket.writableNeedDrain || this.#heldBytes > MAX_HELD_BYTES) {
       if (this.#reading) {
         this.#reading = false;
         this.socket.pause();
@@ -490,7 +520,8 @@ class Connection {
     if (!entry) return false;
     this.#inflight.delete(id);
     if (entry.kind === 'stream') this.#streams--;
-    else if (--this.#calls < MAX_PENDING_CALLS && !this.#reading) queueMicrotask(() => this.#flow());
+    else if (--this.#calls < MAX_PENDING_CALLS && (this.#held.length > 0 || !this.#reading))
+      queueMicrotask(() => this.#flow());
     return true;
   }
 
@@ -569,6 +600,7 @@ class Connection {
     this.#abortAll();
     this.#inflight.clear();
     this.#held = [];
+    this.#heldBytes = 0;
     this.server.connections.delete(this);
   }
 }

@@ -993,7 +993,9 @@ describe('a client that does not read its answers', () => {
   });
 
   test('at most 1024 calls are pending on one connection; the rest are read as they finish', async () => {
+    // Each call 1 KiB, so what waits behind the pending ones passes the 1 MiB the server holds.
     const total = 3000;
+    const name = 'w'.repeat(1024);
     const pending: (() => void)[] = [];
     let most = 0;
     await using served = await serveRaw({
@@ -1006,7 +1008,7 @@ describe('a client that does not read its answers', () => {
     await using raw = await rawConnect(served.path);
     const frames = countFrames(raw.socket);
     const calls = Array.from({ length: total }, (_, k) =>
-      encodeFrame({ id: k + 1, method: 'supervisor.startProcess', params: ['web'] }),
+      encodeFrame({ id: k + 1, method: 'supervisor.startProcess', params: [name] }),
     );
     raw.socket.write(Buffer.concat([hello(), ...calls]));
     await waitFor(() => served.server()?.isPaused(), { what: 'the server to stop reading' });
@@ -1019,6 +1021,34 @@ describe('a client that does not read its answers', () => {
       { timeoutMs: 20_000, what: 'every answer' },
     );
     expect(most).toBe(1024);
+  });
+
+  test('a client waiting on 1024 slow calls still has its heartbeats answered', async () => {
+    const pending: (() => void)[] = [];
+    await using served = await serveRaw({
+      'supervisor.startProcess': () => new Promise<boolean>((resolve) => pending.push(() => resolve(true))),
+    });
+    await using raw = await rawConnect(served.path);
+    const calls = Array.from({ length: 1100 }, (_, k) =>
+      encodeFrame({ id: k + 1, method: 'supervisor.startProcess', params: ['web'] }),
+    );
+    raw.socket.write(Buffer.concat([hello(), ...calls]));
+    await waitFor(() => pending.length === 1024, { what: '1024 calls pending' });
+    raw.socket.write(encodeFrame({ id: 5000, method: 'supctl.ping', params: [] }));
+    const answered = () => framesAfterPreamble(raw.received()).some((frame) => frame.id === 5000);
+    await waitFor(answered, { what: 'the ping answered' });
+    expect(framesAfterPreamble(raw.received()).find((frame) => frame.id === 5000)).toEqual({
+      id: 5000,
+      result: true,
+    });
+    // The calls held behind the pending ones still run, in turn.
+    await waitFor(
+      () => {
+        for (const answer of pending.splice(0)) answer();
+        return framesAfterPreamble(raw.received()).length === 1 + 1100 + 1;
+      },
+      { what: 'every answer' },
+    );
   });
 
   test('before the hello is accepted, a frame above 64 KiB closes the connection; after it the limit is the usual one', async () => {
