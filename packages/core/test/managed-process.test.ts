@@ -349,46 +349,38 @@ describe('stop and signal', () => {
     expect(h.lines.at(-1)).toBe('info stopped: sh (exit status 0)');
   });
 
-  test('stopwaitsecs then SIGKILL, logged as supervisord does', async () => {
-    await using h = await startHarness([
-      makeProcessConfig({
-        name: 'stubborn',
-        command: fixtureCommand('ignore-sigterm'),
-        startSecs: 0,
-        stopWaitSecs: 0.2,
-      }),
-    ]);
-    const p = h.supervisor.getProcess('stubborn');
-    await waitFor(() => readFile(p.stdout.path).includes('READY'));
-    const pid = p.pid;
-    const t0 = performance.now();
-    await p.stop();
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
-    expect(h.lines.slice(-3)).toEqual([
-      `warn killing 'stubborn' (${pid}) with SIGKILL`,
-      `debug killing stubborn (pid ${pid}) with signal SIGKILL`,
-      'warn stopped: stubborn (terminated by SIGKILL)',
-    ]);
-    expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
-  });
-
-  test('with killasgroup the SIGKILL goes to the process group, and the debug line says so', async () => {
-    await using h = await startHarness([
-      makeProcessConfig({
-        name: 'stubborn',
-        command: fixtureCommand('ignore-sigterm'),
-        startSecs: 0,
-        stopWaitSecs: 0.2,
-        killAsGroup: true,
-      }),
-    ]);
-    const p = h.supervisor.getProcess('stubborn');
-    await waitFor(() => readFile(p.stdout.path).includes('READY'));
-    const pid = p.pid;
-    await p.stop();
-    expect(h.lines).toContain(`debug killing stubborn (pid ${pid}) with signal SIGTERM`);
-    expect(h.lines).toContain(`debug killing stubborn (pid ${pid}) process group with signal SIGKILL`);
-  });
+  test.each([
+    { killAsGroup: false, target: '' },
+    { killAsGroup: true, target: ' process group' },
+  ])(
+    'stopwaitsecs then SIGKILL (killasgroup $killAsGroup), logged as supervisord does',
+    async ({ killAsGroup, target }) => {
+      await using h = await startHarness([
+        makeProcessConfig({
+          name: 'stubborn',
+          command: fixtureCommand('ignore-sigterm'),
+          startSecs: 0,
+          stopWaitSecs: 0.2,
+          killAsGroup,
+        }),
+      ]);
+      const p = h.supervisor.getProcess('stubborn');
+      await waitFor(() => readFile(p.stdout.path).includes('READY'));
+      const pid = p.pid;
+      const t0 = performance.now();
+      await p.stop();
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+      // The TERM goes to the process alone (stopasgroup is off); with killasgroup the KILL goes to
+      // its process group, and the debug line says so.
+      expect(h.lines).toContain(`debug killing stubborn (pid ${pid}) with signal SIGTERM`);
+      expect(h.lines.slice(-3)).toEqual([
+        `warn killing 'stubborn' (${pid}) with SIGKILL`,
+        `debug killing stubborn (pid ${pid})${target} with signal SIGKILL`,
+        'warn stopped: stubborn (terminated by SIGKILL)',
+      ]);
+      expect(h.states('stubborn').filter((s) => s === 'STOPPING')).toHaveLength(1);
+    },
+  );
 
   test('a stop that waits logs "waiting for <p> to stop" at once and every 2 s, as supervisord does', async () => {
     await using h = await startHarness([
