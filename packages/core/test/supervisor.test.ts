@@ -66,14 +66,16 @@ test('start and stop on request go by priority, equal priorities in config order
 
 test('group start results are listed as supervisord finds them done: at once first, then by when they finish', async () => {
   // supervisord 4.2.5, `start g:*` with programs=slow,broken,quick: quick (startsecs=0) is
-  // done in the call itself, broken fails at its exit, slow after its startsecs.
+  // done in the call itself, broken fails at its exit, slow after its startsecs. broken exits
+  // after 0.3 s, well after quick is up with either spawner (node:child_process reports a spawn
+  // a turn later), and well before slow's 1.2 s.
   await using h = await startHarness([
     makeGroupConfig(
       [
         sleeper('slow', 999, { autostart: false, startSecs: 1.2 }),
         makeProcessConfig({
           name: 'broken',
-          command: 'sh -c "exit 1"',
+          command: 'sh -c "sleep 0.3; exit 1"',
           startSecs: 1,
           startRetries: 0,
           autostart: false,
