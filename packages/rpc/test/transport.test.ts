@@ -374,7 +374,7 @@ describe('streams', () => {
     expect(await client.call('supervisor.getState')).toMatchObject({ statename: 'RUNNING' });
   });
 
-  test('a consumer that stops taking items pauses its stream on the server; calls go on, taking resumes it', async () => {
+  test('a consumer that stops taking items pauses its stream on the server; calls and other streams go on, taking resumes it', async () => {
     let pulled = 0;
     await using served = await serve({
       overrides: {
@@ -393,6 +393,13 @@ describe('streams', () => {
     const held = pulled;
     expect(stream.buffered).toBe(held);
     for (let i = 0; i < 5; i++) await client.call('supervisor.getState');
+    expect(pulled).toBe(held);
+    // Another stream on the connection goes on meanwhile.
+    const events = client.subscribe({ types: ['TICK'] });
+    await waitFor(() => served.fake.subscribers === 1, { what: 'the subscription' });
+    served.fake.emit({ type: 'TICK_5', when: 5 });
+    expect((await events.next()).value).toEqual({ type: 'TICK_5', when: 5 });
+    await events.cancel();
     expect(pulled).toBe(held);
     // Taking them down to half the mark resumes it; nothing was lost or repeated.
     const offsets: number[] = [];
