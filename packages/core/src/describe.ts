@@ -31,6 +31,17 @@ export function formatStopTime(date: Date): string {
 }
 
 /**
+ * A signal as supervisord names it in its messages (its `signame`): `SIGUSR1`, or `signal 35`
+ * for a number Python's signal module has no name for.
+ * @example
+ * signame(10); // 'SIGUSR1'
+ */
+export function signame(num: number): string {
+  const name = signalName(num);
+  return /^[A-Z]+\d?$/.test(name) ? `SIG${name}` : `signal ${num}`;
+}
+
+/**
  * How a child ended, in supervisord's words: `exit status 3`, `terminated by SIGTERM` or
  * `terminated by SIGSEGV (core dumped)`.
  * @example
@@ -42,7 +53,7 @@ export function describeExit(
   coreDumped = false,
 ): string {
   if (signal !== null) {
-    const name = typeof signal === 'number' ? `SIG${signalName(signal)}` : signal;
+    const name = typeof signal === 'number' ? signame(signal) : signal;
     return `terminated by ${name}${coreDumped ? ' (core dumped)' : ''}`;
   }
   return `exit status ${code ?? 0}`;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { isValidSignalNumber, lookupSignal, type ProcessConfig, signalName } from '@supctl/config';
+import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
 import {
   decodeEventData,
   isRunningState,
@@ -10,7 +10,7 @@ import {
 } from '@supctl/events';
 import { CaptureParser } from './capture-parser.ts';
 import { monotonicMs } from './clock.ts';
-import { describeExit, describeProcess } from './describe.ts';
+import { describeExit, describeProcess, signame } from './describe.ts';
 import { SupervisorError } from './errors.ts';
 import type { MainLogger } from './main-log.ts';
 import { OutputChannel, stripAnsiEscapes } from './output-channel.ts';
@@ -225,7 +225,7 @@ export class ManagedProcess {
     if (num === undefined || !isValidSignalNumber(num))
       throw new SupervisorError('BAD_SIGNAL', String(signal));
     if (!isSignallableState(this.#state)) throw new SupervisorError('NOT_RUNNING', this.name);
-    this.#ctx.logger.log('debug', `sending ${this.name} (pid ${this.#pid}) sig ${pythonSignalName(num)}`);
+    this.#ctx.logger.log('debug', `sending ${this.name} (pid ${this.#pid}) sig ${signame(num)}`);
     this.#kill(num, false);
   }
 
@@ -456,22 +456,24 @@ export class ManagedProcess {
     }
     const pid = this.#pid;
     const stopSignal = lookupSignal(this.config.stopSignal) ?? 15;
-    this.#ctx.logger.log(
-      'debug',
-      `killing ${this.name} (pid ${pid}) ${this.config.stopAsGroup ? 'process group ' : ''}with signal SIG${this.config.stopSignal}`,
-    );
+    this.#logKilling(pid, `SIG${this.config.stopSignal}`, this.config.stopAsGroup);
     this.#killing = true;
     if (!this.#kill(stopSignal, this.config.stopAsGroup)) return;
     this.#change('STOPPING');
     this.#setTimer(this.config.stopWaitSecs * 1000, () => {
       if (this.#state !== 'STOPPING' || this.#pid !== pid) return;
       this.#ctx.logger.log('warn', `killing '${this.name}' (${pid}) with SIGKILL`);
-      this.#ctx.logger.log(
-        'debug',
-        `killing ${this.name} (pid ${pid}) ${this.config.killAsGroup ? 'process group ' : ''}with signal SIGKILL`,
-      );
+      this.#logKilling(pid, 'SIGKILL', this.config.killAsGroup);
       this.#kill(9, this.config.killAsGroup);
     });
+  }
+
+  // supervisord's debug line before each signal of a stop.
+  #logKilling(pid: number, signal: string, asGroup: boolean): void {
+    this.#ctx.logger.log(
+      'debug',
+      `killing ${this.name} (pid ${pid}) ${asGroup ? 'process group ' : ''}with signal ${signal}`,
+    );
   }
 
   // Signals the child (or its process group); an unexpected OS error puts it in UNKNOWN.
@@ -625,11 +627,4 @@ export class ManagedProcess {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
   }
-}
-
-// A signal as supervisord's debug lines name it (its `signame`): `SIGUSR1`, or `signal 35` for a
-// number Python's signal module has no name for.
-function pythonSignalName(num: number): string {
-  const name = signalName(num);
-  return /^[A-Z]+\d?$/.test(name) ? `SIG${name}` : `signal ${num}`;
 }

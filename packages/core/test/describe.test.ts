@@ -26,6 +26,8 @@ test('exit descriptions', () => {
   expect(describeExit(3, null)).toBe('exit status 3');
   expect(describeExit(null, 'SIGTERM')).toBe('terminated by SIGTERM');
   expect(describeExit(null, 1)).toBe('terminated by SIGHUP');
+  // supervisord's signame: Python's signal module names no real-time signal past SIGRTMIN.
+  expect(describeExit(null, 35)).toBe('terminated by signal 35');
 });
 
 test('descriptions by state', () => {
