@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const SUPD = [process.execPath, resolve(import.meta.dirname, '../bin/supd.js')];
+export const SUPD = [process.execPath, resolve(import.meta.dirname, '../bin/supd.cjs')];
 export const hasSupervisord = spawnSync('supervisord', ['-v'], { stdio: 'ignore' }).status === 0;
 
 export interface Daemon {

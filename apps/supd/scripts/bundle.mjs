@@ -1,9 +1,16 @@
-// Bundles the daemon that bin/supd.js runs (issue 5: supd's RSS): dist/daemon.js, supd's own code
-// with @supctl/config, core, events, rpc and msgpackr, and the chunk(s) dist/daemon-*.js that it
-// imports on the first HTTP connection, @supctl/http sharing that same rpc. Without comments or
-// indentation, names kept (stack traces stay readable). Measured with 100 programs: about 1.2 MiB
-// less RSS at start than some hundred modules, and after a first `supervisorctl status` 53.7 MiB
-// instead of 58.4 (http's two dozen modules and a second copy of rpc and events, loaded one by one).
+// Bundles the daemon that bin/supd.cjs runs (issue 5: supd's RSS): dist/daemon.cjs, supd's own
+// code with @supctl/config, core, events, http, rpc and msgpackr, in one CommonJS file, and
+// dist/v8-tuning.cjs, which the bin runs first. Without comments or indentation, names kept
+// (stack traces stay readable). Measured with 100 programs: about 1.2 MiB less RSS at start than
+// some hundred modules, and after a first `supervisorctl status` 53.7 MiB instead of 58.4 (http's
+// two dozen modules and a second copy of rpc and events, loaded one by one).
+//
+// CommonJS rather than ES modules: Node then never starts its ES module loader (some fifteen of
+// its own modules and their state), 0.3 MiB less RSS at rest. @supctl/http, which supd needs only
+// on the first HTTP connection, is in the same file, but esbuild wraps each module that is
+// imported with `import()` in a function run on that first import: until then its code is only
+// source text, never compiled or run. `import.meta.url` (which @supctl/core and @supctl/http use
+// to find their files by package name) becomes this file's URL.
 //
 // msgpackr comes in through its plain entry (pack, unpack, iterators) rather than its Node entry,
 // which adds typed structs, streams and the optional native string extractor (with the packages
@@ -29,15 +36,19 @@ const msgpackrPlain = {
 };
 
 await build({
-  entryPoints: { daemon: new URL('../dist/main.js', import.meta.url).pathname },
+  entryPoints: {
+    daemon: new URL('../dist/main.js', import.meta.url).pathname,
+    'v8-tuning': new URL('../dist/v8-tuning.js', import.meta.url).pathname,
+  },
   outdir: new URL('../dist', import.meta.url).pathname,
-  chunkNames: 'daemon-[hash]',
-  splitting: true,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   plugins: [msgpackrPlain],
+  define: { 'import.meta.url': '__supdBundleUrl' },
+  banner: { js: `const __supdBundleUrl=require('node:url').pathToFileURL(__filename).href;` },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { waitFor } from '@supctl/test-utils';
 import { afterAll } from 'vitest';
 
-export const BIN = resolve(import.meta.dirname, '../bin/supd.js');
+export const BIN = resolve(import.meta.dirname, '../bin/supd.cjs');
 export const built = existsSync(resolve(import.meta.dirname, '../dist/main.js'));
 /** e2e suites run the built bin: skipped (by name) when not built, never skipped in CI. */
 /**
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 /**
- * Start supd as a real process (foreground unless the args say otherwise), as `node bin/supd.js`
+ * Start supd as a real process (foreground unless the args say otherwise), as `node bin/supd.cjs`
  * or through `command` (e.g. `['prlimit', '--nofile=…', BIN]`, the bin run as a program).
  */
 export function startSupd(

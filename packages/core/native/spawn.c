@@ -31,6 +31,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -758,11 +761,27 @@ out:
   return result;
 }
 
+// trim() → whether any memory went back: hands the C heap's free pages to the kernel (glibc's
+// malloc_trim). What start-up allocated and freed (V8's parser and compiler zones, buffers) stays
+// in the daemon's RSS otherwise, as free() returns only the top of the heap. (glibc only: false
+// elsewhere.)
+static napi_value trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  bool released = false;
+#ifdef __GLIBC__
+  released = malloc_trim(0) != 0;
+#endif
+  napi_value result;
+  napi_get_boolean(env, released, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
       {"init", NULL, init, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, spawn, NULL, NULL, NULL, napi_default, NULL},
       {"release", NULL, release, NULL, NULL, NULL, napi_default, NULL},
+      {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

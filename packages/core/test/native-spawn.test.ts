@@ -5,9 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
-import { nativeSpawner } from '../src/native-spawn.ts';
+import { nativeSpawner, returnFreeMemory } from '../src/native-spawn.ts';
 import { lookupUser } from '../src/users.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
@@ -179,5 +181,23 @@ describe.skipIf(!native)('native spawn helper', () => {
       await h.waitForState('w', 'EXITED', round);
     }
     expect(sizes).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 300000));
+  });
+
+  test("returnFreeMemory gives the C heap's free pages back to the kernel", async () => {
+    // 80 MB of small ArrayBuffers freed below one that is kept: free() cannot shrink the heap
+    // past the kept one, so the memory stays resident until malloc_trim returns it.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const rssKiB = () => Number(procStatus(process.pid, 'VmRSS').split(' ')[0]);
+    let buffers: ArrayBuffer[] | null = Array.from({ length: 20000 }, () => new ArrayBuffer(4000));
+    const kept = new ArrayBuffer(4000);
+    buffers = null;
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const before = rssKiB();
+    expect(returnFreeMemory()).toBe(true);
+    expect(before - rssKiB()).toBeGreaterThan(40_000);
+    expect([buffers, kept.byteLength]).toEqual([null, 4000]);
   });
 });
