@@ -48,6 +48,10 @@ try {
       '-shared',
       '-pthread',
       '-fvisibility=hidden',
+      // Every symbol bound at load: no lazy PLT binding (the dynamic linker, its locks) may ever
+      // run in a child that shares our memory (see spawn.c).
+      '-Wl,-z,now',
+      '-Wl,-z,relro',
       `-I${include}`,
       '-o',
       output,

@@ -22,7 +22,7 @@ export interface PooledEvent {
 }
 
 /** What a pool shares with its supervisor besides the process context. */
-export interface EventPoolContext extends Omit<ProcessContext, 'groupName' | 'listenerStdout'> {}
+export interface EventPoolContext extends Omit<ProcessContext, 'listenerStdout'> {}
 
 const utf8 = new TextEncoder();
 

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { isValidSignalNumber, lookupSignal, type ProcessConfig } from '@supctl/config';
 import {
   decodeEventData,
@@ -18,6 +17,10 @@ import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-co
 import type { RestartThrottle } from './restart-throttle.ts';
 import {
   closeStdin,
+  type OutputPipe,
+  onExit,
+  onPipeClosed,
+  onSpawnRefused,
   readOutput,
   SpawnError,
   type SpawnedChild,
@@ -29,8 +32,8 @@ import {
 export const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
 
 /** What a process shares with its supervisor. */
+/** What a process gets from its supervisor: one object, shared by every process. */
 export interface ProcessContext {
-  readonly groupName: string;
   readonly logger: MainLogger;
   readonly emit: (event: SupervisorEvent) => void;
   /** supd's environment, the base of every child's. */
@@ -101,12 +104,14 @@ export class ManagedProcess {
   #killing = false;
   #timer: NodeJS.Timeout | null = null;
   #lastAutorestartMs = Number.NEGATIVE_INFINITY;
-  readonly #stateWaiters = new Set<() => void>();
-  readonly #pipes = new Set<Readable>();
+  // Made on first use: most processes never have a waiter, and a Set costs some 150 bytes.
+  #stateWaiters: Set<() => void> | null = null;
+  // The output pipes of this process's children until each is done (a grandchild may hold one).
+  #pipes: Set<OutputPipe> | null = null;
 
-  constructor(config: ProcessConfig, ctx: ProcessContext) {
+  constructor(config: ProcessConfig, ctx: ProcessContext, group: string) {
     this.config = config;
-    this.group = ctx.groupName;
+    this.group = group;
     this.#ctx = ctx;
     const channel = (name: 'stdout' | 'stderr') =>
       new OutputChannel({
@@ -266,8 +271,8 @@ export class ManagedProcess {
   /** Cancels timers and closes the log files; the process must be stopped. */
   close(): void {
     this.#clearTimer();
-    for (const pipe of this.#pipes) pipe.destroy();
-    this.#pipes.clear();
+    if (this.#pipes !== null) for (const pipe of [...this.#pipes]) pipe.destroy();
+    this.#pipes = null;
     this.stdout.close();
     this.stderr?.close();
   }
@@ -313,7 +318,7 @@ export class ManagedProcess {
     }
     if (child.pid === undefined) {
       // The kernel refused (fork or exec); `error` tells why on the next tick.
-      child.once('error', (error) => this.#spawnFailed(spawnErrorText(error, this.config)));
+      onSpawnRefused(child, (error) => this.#spawnFailed(spawnErrorText(error, this.config)));
       return;
     }
     this.#attach(child);
@@ -323,7 +328,6 @@ export class ManagedProcess {
     const pid = child.pid!;
     this.#child = child;
     this.#pid = pid;
-    child.on('error', () => {}); // kill errors are handled where they happen
     const sinks = new Map<OutputChannel, (chunk: Buffer) => void>();
     for (const [stream, channel] of [
       [child.stdout, this.stdout],
@@ -336,13 +340,13 @@ export class ManagedProcess {
         sinks.set(channel, sink);
       }
       // Grandchildren may keep the pipe open after the child exits: drain until EOF.
-      this.#pipes.add(stream);
+      if (this.#pipes === null) this.#pipes = new Set();
+      const pipes = this.#pipes;
+      pipes.add(stream);
       readOutput(child, stream === child.stdout ? 'stdout' : 'stderr', sink);
-      stream.once('close', () => this.#pipes.delete(stream));
+      onPipeClosed(stream, () => pipes.delete(stream));
     }
-    child.once('exit', (code: number | null, signal: NodeJS.Signals | null, coreDumped?: boolean) =>
-      this.#finish(child, code, signal, coreDumped === true),
-    );
+    onExit(child, (code, signal, coreDumped) => this.#finish(child, code, signal, coreDumped));
     this.#ctx.logger.log('info', `spawned: '${this.name}' with pid ${pid}`);
     const startMs = this.config.startSecs * 1000;
     if (startMs <= 0) this.#enterRunning();
@@ -363,6 +367,7 @@ export class ManagedProcess {
     const config = this.config[channel.channel];
     // supervisord writes each chunk to its main log too when loglevel is debug or lower.
     const debug = this.#ctx.logger.enabled?.('debug') === true;
+    if (!debug && !config.eventsEnabled && config.captureMaxBytes <= 0) return appendTo(channel);
     // What supervisord does with every piece of output besides writing it to the log file (or,
     // in capture mode, to the capture buffer): the debug copy and PROCESS_LOG events.
     const observe = (chunk: Buffer): void => {
@@ -595,22 +600,24 @@ export class ManagedProcess {
         this.#ctx.emit({ type: `PROCESS_STATE_${to}`, ...base });
         break;
     }
-    for (const waiter of [...this.#stateWaiters]) waiter();
+    if (this.#stateWaiters !== null) for (const waiter of [...this.#stateWaiters]) waiter();
   }
 
   #waitUntil(check: () => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.#stateWaiters === null) this.#stateWaiters = new Set();
+      const waiters = this.#stateWaiters;
       const waiter = (): void => {
         try {
           if (!check()) return;
-          this.#stateWaiters.delete(waiter);
+          waiters.delete(waiter);
           resolve();
         } catch (error) {
-          this.#stateWaiters.delete(waiter);
+          waiters.delete(waiter);
           reject(error);
         }
       };
-      this.#stateWaiters.add(waiter);
+      waiters.add(waiter);
       waiter();
     });
   }
@@ -627,4 +634,13 @@ export class ManagedProcess {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
   }
+}
+
+// The usual sink (no debug copy, no events, no capture mode): the log only. Made outside
+// #outputSink so that the closure holds the channel alone, not that method's whole context:
+// two per child.
+function appendTo(channel: OutputChannel): (chunk: Buffer) => void {
+  return (chunk) => {
+    channel.append(chunk);
+  };
 }

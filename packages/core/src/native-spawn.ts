@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { closeSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Socket, type SocketConstructorOpts } from 'node:net';
+import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { monotonicMs } from './clock.ts';
 
 /** One spawn for the native helper: everything is already resolved and checked. */
@@ -25,12 +24,19 @@ export interface NativeSpawnRequest {
 
 type ExitCallback = (id: number, code: number | null, signal: number, coreDumped: boolean) => void;
 
+/** `bytes` of output on `fd` are in the read buffer; 0: the pipe is done and `fd` closed. */
+type OutputCallback = (fd: number, bytes: number) => boolean;
+
 interface Binding {
-  init(onExit: ExitCallback): void;
+  init(onExit: ExitCallback, onOutput: OutputCallback, readBuffer: Buffer): void;
   /** Takes back the descriptor slots the last spawn lent its child (see spawn.c). */
   release(): void;
   /** glibc's malloc_trim(0): true when memory went back to the kernel. */
   trim(): boolean;
+  /** Reads `fd` again after onOutput answered false. */
+  resumeOutput(fd: number): void;
+  /** Stops reading `fd` and closes it. */
+  closeOutput(fd: number): void;
   spawn(
     file: string,
     argv: readonly string[],
@@ -47,32 +53,26 @@ interface Binding {
 }
 
 /**
- * A child started by the native helper, shaped like the part of `ChildProcess` the engine uses:
- * `pid`, `stdin`/`stdout`/`stderr` streams over real pipes, and `exit` with
- * `(code, signal, coreDumped)`.
+ * A child started by the native helper, with what the engine uses of a `ChildProcess`: `pid`,
+ * `stdin` (a stream over a real pipe, made on first use), `stdout`/`stderr` (pipes the helper
+ * reads; see {@link NativeChild.onOutput}), and {@link NativeChild.onExit}. No event emitters:
+ * they cost some 0.8 KB per child.
  */
-export class NativeChild extends EventEmitter {
+export class NativeChild {
   readonly pid: number;
-  readonly stdout: Readable;
-  readonly stderr: Readable | null;
+  readonly stdout: NativePipe;
+  readonly stderr: NativePipe | null;
+  /** Called once the child has exited, after what it left in its pipes was read. */
+  onExit: ((code: number | null, signal: NodeJS.Signals | null, coreDumped: boolean) => void) | null = null;
   #stdinFd: number;
   #stdin: Socket | null = null;
 
-  readonly #sinks: [OutputSink | null, OutputSink | null] = [null, null];
-
-  readonly #outputFds: [number, number];
-
-  // With room in the pipe, reads of a chatty child are paced (see #reader).
-  readonly #paced: boolean;
-
   constructor(pid: number, stdin: number, stdout: number, stderr: number, pipeBytes = 0) {
-    super();
     this.pid = pid;
-    this.#paced = pipeBytes >= PACED_PIPE_BYTES;
     this.#stdinFd = stdin;
-    this.#outputFds = [stdout, stderr];
-    this.stdout = this.#reader(stdout, 0);
-    this.stderr = stderr < 0 ? null : this.#reader(stderr, 1);
+    const paced = pipeBytes >= PACED_PIPE_BYTES;
+    this.stdout = new NativePipe(stdout, paced);
+    this.stderr = stderr < 0 ? null : new NativePipe(stderr, paced);
   }
 
   /**
@@ -82,13 +82,8 @@ export class NativeChild extends EventEmitter {
    * grandchild keeps writing.
    */
   drain(): void {
-    const streams = [this.stdout, this.stderr] as const;
-    for (const index of [0, 1] as const) {
-      const stream = streams[index];
-      const sink = this.#sinks[index];
-      if (stream === null || stream.destroyed || sink === null) continue;
-      readAvailable(this.#outputFds[index], sink);
-    }
+    this.stdout.drain();
+    this.stderr?.drain();
   }
 
   /**
@@ -96,40 +91,8 @@ export class NativeChild extends EventEmitter {
    * sink copies what it keeps. Set it in the tick of the spawn (no read happens before).
    */
   onOutput(stream: 'stdout' | 'stderr', sink: OutputSink): void {
-    this.#sinks[stream === 'stdout' ? 0 : 1] = sink;
-  }
-
-  // Reads go into one buffer shared by every child (each read is handed on before the next
-  // starts): no allocation per read, which is what makes large writes fast.
-  // A child writing small lines fast wakes us for nearly every line if we read the moment data
-  // arrives, and each wake-up costs the writer (the kernel wakes a reader only when the pipe
-  // was empty). So, when the last read was under 1 ms ago and this one did not fill half the
-  // buffer, reading pauses for 1 ms while the pipe (1 MiB) fills: one read instead of
-  // hundreds, and a child writing 100-byte lines runs about 40% faster. Output of a quiet
-  // child is read at once; an exit reads what is left first (drain).
-  #reader(fd: number, index: 0 | 1): Socket {
-    let lastRead = 0;
-    const socket: Socket = new Socket({
-      fd,
-      readable: true,
-      writable: false,
-      onread: {
-        buffer: sharedReadBuffer,
-        callback: (bytes: number, buffer: Uint8Array) => {
-          this.#sinks[index]?.(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
-          if (!this.#paced) return true;
-          const now = monotonicMs();
-          const chatty = now - lastRead < 1 && bytes < READ_BUFFER_SIZE / 2;
-          lastRead = now;
-          if (!chatty) return true;
-          setTimeout(() => {
-            if (!socket.destroyed) socket.read(0); // starts reading again
-          }, 1);
-          return false; // stop reading until then
-        },
-      },
-    } as SocketConstructorOpts);
-    return socket;
+    const pipe = stream === 'stdout' ? this.stdout : this.stderr;
+    if (pipe !== null) pipe.sink = sink;
   }
 
   /** The child's stdin, made a stream on first use (most programs never get input). */
@@ -150,9 +113,89 @@ export class NativeChild extends EventEmitter {
   }
 }
 
+/**
+ * Our end of a child's stdout or stderr pipe, which the native helper reads on the event loop
+ * into the shared buffer (no stream, no socket: a net.Socket per pipe cost some 3.8 KB of RSS
+ * per child at rest). What the engine uses of a `Readable`: `destroy()` and `destroyed`, and
+ * {@link NativePipe.onClose} for its `close`.
+ */
+export class NativePipe {
+  readonly fd: number;
+  sink: OutputSink | null = null;
+  /** Called once the pipe is done: its EOF was read, or it was destroyed. */
+  onClose: (() => void) | null = null;
+  #destroyed = false;
+  // With room in the pipe, reads of a chatty child are paced (see #onRead).
+  readonly #paced: boolean;
+  #lastRead = 0;
+
+  constructor(fd: number, paced: boolean) {
+    this.fd = fd;
+    this.#paced = paced;
+    pipes.set(fd, this);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Stops reading and closes our end (what the child writes after that is lost, as with a socket). */
+  destroy(): void {
+    if (this.#destroyed) return;
+    nativeSpawner()?.closeOutput(this.fd);
+    this.#closed();
+  }
+
+  /** Reads what is in the pipe now (see {@link NativeChild.drain}). */
+  drain(): void {
+    if (!this.#destroyed && this.sink !== null) readAvailable(this.fd, this.sink);
+  }
+
+  // The helper read `bytes` into the shared buffer (0: the pipe is done and its fd closed).
+  // A child writing small lines fast wakes us for nearly every line if we read the moment data
+  // arrives, and each wake-up costs the writer (the kernel wakes a reader only when the pipe
+  // was empty). So, when the last read was under 1 ms ago and this one did not fill half the
+  // buffer, reading pauses for 1 ms while the pipe (1 MiB) fills: one read instead of
+  // hundreds, and a child writing 100-byte lines runs about 40% faster. Output of a quiet
+  // child is read at once; an exit reads what is left first (drain).
+  onRead(bytes: number): boolean {
+    if (bytes === 0) {
+      this.#closed();
+      return false;
+    }
+    this.sink?.(sharedReadBuffer().subarray(0, bytes));
+    if (!this.#paced || this.#destroyed) return true;
+    const now = monotonicMs();
+    const chatty = now - this.#lastRead < 1 && bytes < READ_BUFFER_SIZE / 2;
+    this.#lastRead = now;
+    if (!chatty) return true;
+    setTimeout(() => {
+      if (!this.#destroyed) nativeSpawner()?.resumeOutput(this.fd);
+    }, 1);
+    return false; // stop reading until then
+  }
+
+  #closed(): void {
+    this.#destroyed = true;
+    if (pipes.get(this.fd) === this) pipes.delete(this.fd);
+    const onClose = this.onClose;
+    this.onClose = null;
+    onClose?.();
+  }
+}
+
+// Output pipes being read, by our descriptor.
+const pipes = new Map<number, NativePipe>();
+
+function onOutput(fd: number, bytes: number): boolean {
+  return pipes.get(fd)?.onRead(bytes) ?? false;
+}
+
 /** Receives a child's output; `chunk` is lent for the call only. */
 export type OutputSink = (chunk: Buffer) => void;
 
+// Reads go into one buffer shared by every child (each read is handed on before the next
+// starts): no allocation per read, which is what makes large writes fast.
 const READ_BUFFER_SIZE = 256 * 1024;
 // Reads are paced only where a 1 ms pause cannot fill the pipe at log-writing speeds.
 const PACED_PIPE_BYTES = 512 * 1024;
@@ -203,7 +246,7 @@ function onExit(id: number, code: number | null, signal: number, coreDumped: boo
   if (child === undefined) return;
   live.delete(id);
   child.drain();
-  child.emit('exit', code, signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null), coreDumped);
+  child.onExit?.(code, signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null), coreDumped);
 }
 
 /**
@@ -219,7 +262,7 @@ export function nativeSpawner(): Binding | null {
     // lives elsewhere still finds the helper in the installed @supctl/core.
     const require = createRequire(import.meta.url);
     const loaded = require(`@supctl/core/native/${process.platform}-${process.arch}/spawn.node`) as Binding;
-    loaded.init(onExit);
+    loaded.init(onExit, onOutput, sharedReadBuffer());
     binding = loaded;
   } catch {
     // Not built here, or the kernel lacks pidfd_open: node:child_process does the work.

@@ -34,7 +34,8 @@ export class OutputChannel {
   /** The resolved log path, or null for NONE. */
   readonly path: string | null;
   readonly #file: RotatingFile | null;
-  readonly #listeners = new Set<OutputListener>();
+  // Made on first use (a tail or a subscription): a Set costs some 150 bytes per channel.
+  #listeners: Set<OutputListener> | null = null;
   readonly #stripAnsi: boolean;
 
   constructor(options: OutputChannelOptions) {
@@ -66,7 +67,7 @@ export class OutputChannel {
   write(chunk: Buffer): void {
     if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.write(chunk);
-    for (const listener of this.#listeners) listener(chunk);
+    if (this.#listeners !== null) for (const listener of this.#listeners) listener(chunk);
   }
 
   /**
@@ -79,7 +80,7 @@ export class OutputChannel {
   append(chunk: Buffer): Buffer {
     if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.append(chunk);
-    if (this.#listeners.size === 0) return chunk;
+    if (this.#listeners === null || this.#listeners.size === 0) return chunk;
     const owned = Buffer.from(chunk);
     for (const listener of this.#listeners) listener(owned);
     return chunk;
@@ -100,12 +101,14 @@ export class OutputChannel {
 
   /** Adds a listener; returns the function that removes it. */
   listen(listener: OutputListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (this.#listeners === null) this.#listeners = new Set();
+    const listeners = this.#listeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   get hasListeners(): boolean {
-    return this.#listeners.size > 0;
+    return (this.#listeners?.size ?? 0) > 0;
   }
 
   clear(): void {

@@ -19,9 +19,9 @@ export class ProcessGroup {
    */
   readonly byPriority: readonly ManagedProcess[];
 
-  constructor(config: GroupConfig, ctx: Omit<ProcessContext, 'groupName'>) {
+  constructor(config: GroupConfig, ctx: ProcessContext) {
     this.config = config;
-    this.processes = config.processes.map((p) => new ManagedProcess(p, { ...ctx, groupName: config.name }));
+    this.processes = config.processes.map((p) => new ManagedProcess(p, ctx, config.name));
     this.byPriority = [...this.processes].sort((a, b) => a.config.priority - b.config.priority);
   }
 

@@ -1,24 +1,58 @@
-import { spawn } from 'node:child_process';
-import type { EventEmitter } from 'node:events';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
-import { NativeChild, nativeSpawn, nativeSpawner, type OutputSink, readAvailable } from './native-spawn.ts';
+import {
+  NativeChild,
+  NativePipe,
+  nativeSpawn,
+  nativeSpawner,
+  type OutputSink,
+  readAvailable,
+} from './native-spawn.ts';
 import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
 import { lookupUser, supplementaryGroups } from './users.ts';
 
 /**
- * A spawned child, from the native helper or node:child_process: `exit` gives
- * `(code, signal, coreDumped?)`, once what the child left in its pipes has gone to the sinks of
- * {@link readOutput}; `error` (child_process only) a spawn the kernel refused.
+ * A spawned child, from the native helper or node:child_process. {@link onExit} gives
+ * `(code, signal, coreDumped)` once what the child left in its pipes has gone to the sinks of
+ * {@link readOutput}; {@link onSpawnRefused} (child_process only) a spawn the kernel refused.
  * Without the native helper, `redirect_stderr` reads stderr from its own pipe.
  */
-export interface SpawnedChild extends EventEmitter {
-  readonly pid?: number | undefined;
-  readonly stdin: Writable | null;
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
+export type SpawnedChild = NativeChild | ChildProcess;
+
+/**
+ * A child's stdout or stderr as the engine holds it: a `Readable` from node:child_process, a
+ * {@link NativePipe} from the native helper. {@link onPipeClosed} once the pipe is done;
+ * `destroy()` stops reading.
+ */
+export interface OutputPipe {
+  readonly destroyed: boolean;
+  destroy(): void;
+}
+
+/** How a child ended: its exit code, or the signal that ended it (and whether it dumped core). */
+export type ExitListener = (code: number | null, signal: NodeJS.Signals | null, coreDumped: boolean) => void;
+
+/** Calls `listener` once, when the child has exited and what it left in its pipes was read. */
+export function onExit(child: SpawnedChild, listener: ExitListener): void {
+  if (child instanceof NativeChild) child.onExit = listener;
+  else child.once('exit', (code, signal) => listener(code, signal, false));
+}
+
+/** Calls `listener` once, when `pipe` is done: its EOF was read, or it was destroyed. */
+export function onPipeClosed(pipe: OutputPipe, listener: () => void): void {
+  if (pipe instanceof NativePipe) pipe.onClose = listener;
+  else (pipe as Readable).once('close', listener);
+}
+
+/**
+ * A node:child_process child that came back without a pid: `listener` gets the kernel's
+ * refusal on the next tick. (The native helper throws instead.)
+ */
+export function onSpawnRefused(child: SpawnedChild, listener: (error: NodeJS.ErrnoException) => void): void {
+  if (!(child instanceof NativeChild)) child.once('error', listener);
 }
 
 /** What {@link spawnChild} needs besides the process config. */
@@ -129,6 +163,7 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
       gid,
     });
     child.stdin?.on('error', () => {}); // EPIPE once the child is gone
+    child.on('error', () => {}); // kill errors are handled where they happen
     // On a SIGCHLD libuv reaps every child that has exited, also one whose last output came
     // after the poll that saw the signal: 'exit' can come before that output is read. Read it
     // first, as the native helper does (drain), so the output is handled before the exit.
@@ -151,7 +186,7 @@ export function readOutput(child: SpawnedChild, stream: 'stdout' | 'stderr', sin
     child.onOutput(stream, sink);
     return;
   }
-  const pipe = child[stream];
+  const pipe = child[stream] as Readable | null;
   if (pipe === null) return;
   pipe.on('data', sink);
   sinks.set(pipe, sink);

@@ -74,7 +74,7 @@ export class Supervisor implements AsyncDisposable {
   readonly #pools = new Map<string, EventListenerPool>();
   #serial = -1; // the global event serial: the last one given to an event a pool accepted
   readonly #tickClock: (() => number) | undefined;
-  readonly #ctx: Omit<ProcessContext, 'groupName'>;
+  readonly #ctx: ProcessContext;
   #closing: Promise<void> | null = null;
   #stopTicks: (() => void) | null = null;
 
