@@ -156,6 +156,41 @@ describe.skipIf(!native)('native spawn helper', () => {
     await waitFor(() => readdirSync('/proc/self/fd').length <= before, { timeoutMs: 5000 });
   });
 
+  test('a pipe a grandchild holds open is read until the supervisor closes, then our end is closed', async () => {
+    // The grandchild keeps the child's stdout after the child exits, and writes again on cue.
+    await using dir = makeTempDir();
+    const cue = join(dir.path, 'cue');
+    const script = `{ while [ ! -e ${cue} ]; do sleep 0.02; done; echo late; exec sleep 60; } & echo $!`;
+    let grandchild = 0;
+    const ours = (inode: string) =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === inode;
+        } catch {
+          return false; // closed meanwhile
+        }
+      });
+    await using h = await startHarness([
+      makeProcessConfig({ name: 'g', command: `sh -c '${script}'`, startSecs: 0, autorestart: false }),
+    ]);
+    try {
+      await h.waitForState('g', 'EXITED');
+      const path = h.supervisor.getProcess('g').stdout.path!;
+      await waitFor(() => /^\d+\n$/.test(readFileSync(path, 'utf8')));
+      grandchild = Number(readFileSync(path, 'utf8'));
+      const inode = readlinkSync(`/proc/${grandchild}/fd/1`);
+      expect(ours(inode)).toHaveLength(1); // still read after the exit
+      writeFileSync(cue, '');
+      await waitFor(() => readFileSync(path, 'utf8') === `${grandchild}\nlate\n`);
+      await h.supervisor.close();
+      // Closed: the pipe's reader is gone though the grandchild still holds the other end.
+      expect(readlinkSync(`/proc/${grandchild}/fd/1`)).toBe(inode);
+      expect(ours(inode)).toEqual([]);
+    } finally {
+      if (grandchild > 0) process.kill(grandchild, 'SIGKILL');
+    }
+  });
+
   test('everything a child wrote is in its log when its exit is seen, as supervisord reads before it reaps', async () => {
     const sizes: number[] = [];
     await using h = await startHarness([
