@@ -9,7 +9,7 @@ import { createSupdHttp } from './http-wiring.ts';
 import { parseUlimit } from './limits.ts';
 import { applyOverrides, parseSupdArgs, type SupdArgs, UsageError, usage } from './options.ts';
 import { runSupd, StartupError, type SupdIO } from './run.ts';
-import { tuneV8ForRunning } from './v8-tuning.ts';
+import { collectStartupGarbage, tuneV8ForRunning } from './v8-tuning.ts';
 import { supdVersion } from './version.ts';
 
 const READY_FD_ENV = 'SUPD_DAEMON_READY_FD';
@@ -74,10 +74,12 @@ function daemonize(argv: readonly string[], cwd: string, startNofile: string | u
   });
 }
 
-// Once the programs are started, the C heap's free pages go back to the kernel (0.6 MiB with
-// 100 programs), and once more after V8's memory reducer has had its turn, some 8 s after start
-// (0.4 MiB more). A one-shot timer that does not keep supd alive.
+// Once the programs are started: start-up's garbage is collected, and the C heap's free pages
+// go back to the kernel (0.6 MiB with 100 programs); the pages once more 10 s later, when V8's
+// background threads have released what they held (0.4 MiB more). A one-shot timer that does
+// not keep supd alive.
 function settleMemory(): void {
+  collectStartupGarbage();
   returnFreeMemory();
   setTimeout(returnFreeMemory, 10_000).unref();
 }
