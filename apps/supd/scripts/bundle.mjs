@@ -48,7 +48,9 @@ await build({
   target: 'node20',
   plugins: [msgpackrPlain],
   define: { 'import.meta.url': '__supdBundleUrl' },
-  banner: { js: `const __supdBundleUrl=require('node:url').pathToFileURL(__filename).href;` },
+  // The directive first: esbuild's own "use strict" comes after the banner, where it is only an
+  // expression, and the bundle would run in sloppy mode.
+  banner: { js: `"use strict";const __supdBundleUrl=require('node:url').pathToFileURL(__filename).href;` },
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',

@@ -391,7 +391,8 @@ static void call_on_exit(napi_env env, napi_value callback, void *context, void 
 // Output. The children's stdout and stderr pipes are read here, on Node's event loop, with one
 // libuv poll handle each, into the one buffer JavaScript gave init(), and handed to
 // onOutput(fd, bytes), which answers whether to go on reading (false: until resumeOutput(fd)).
-// onOutput(fd, 0) says the pipe is done (EOF or an error) and its descriptor closed. No
+// onOutput(fd, 0) says the pipe is done (EOF or an error) and its descriptor closed. The calls
+// run in the async context current when init() was called (supd calls it at start). No
 // JavaScript object per pipe: a net.Socket per pipe cost some 3.8 KB of RSS per child at rest
 // and 7 KB while starting.
 //
@@ -403,6 +404,7 @@ typedef struct uv_poll_s uv_poll_t;
 typedef struct uv_handle_s uv_handle_t;
 typedef void (*uv_poll_cb)(uv_poll_t *handle, int status, int events);
 typedef void (*uv_close_cb)(uv_handle_t *handle);
+extern struct uv_loop_s *uv_default_loop(void);
 extern size_t uv_handle_size(int type);
 extern const char *uv_handle_type_name(int type);
 extern int uv_poll_init(struct uv_loop_s *loop, uv_poll_t *handle, int fd);
@@ -463,9 +465,13 @@ static bool deliver(int fd, ssize_t bytes) {
 }
 
 static void on_readable(uv_poll_t *poll, int status, int events) {
-  (void)status;
   (void)events;
   int fd = (int)(intptr_t)uv_handle_get_data((uv_handle_t *)poll);
+  if (status < 0) {  // libuv has stopped the handle: the pipe is done
+    close_output(fd);
+    deliver(fd, 0);
+    return;
+  }
   for (int round = 0; round < READS_PER_WAKE; round++) {
     ssize_t got;
     do got = read(fd, output_buffer, output_buffer_size);
@@ -548,6 +554,9 @@ static const char *init_output(napi_env env, napi_value on_output, napi_value bu
   void *data = NULL;
   napi_value resource, name;
   if (napi_get_uv_event_loop(env, &output_loop) != napi_ok) return "napi_get_uv_event_loop";
+  // The main thread only: a worker's loop closes with the worker, and these handles (and the
+  // reaper) are the process's. A worker spawns with node:child_process.
+  if (output_loop != uv_default_loop()) return "the main thread's event loop";
   if (napi_get_buffer_info(env, buffer, &data, &output_buffer_size) != napi_ok || output_buffer_size == 0) {
     return "the read buffer";
   }
@@ -867,7 +876,7 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     if (!redirect && (rc = watch_output(err[0])) == 0) reading_err = 1;
   }
   if (rc != 0) {
-    throw_errno(env, rc == -ENOMEM ? ENOMEM : EIO, "uv_poll_init");
+    throw_errno(env, -rc, "uv_poll_init");  // libuv's errors are negated errnos (ENOSPC, …)
     goto out;
   }
   int set = next_set;

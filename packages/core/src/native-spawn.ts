@@ -188,7 +188,8 @@ export class NativePipe {
 const pipes = new Map<number, NativePipe>();
 
 function onOutput(fd: number, bytes: number): boolean {
-  return pipes.get(fd)?.onRead(bytes) ?? false;
+  // A pipe we do not know is read and dropped until its EOF closes it: never left full.
+  return pipes.get(fd)?.onRead(bytes) ?? true;
 }
 
 /** Receives a child's output; `chunk` is lent for the call only. */

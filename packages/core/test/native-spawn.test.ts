@@ -218,6 +218,24 @@ describe.skipIf(!native)('native spawn helper', () => {
     expect(sizes).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 300000));
   });
 
+  test('a worker thread cannot start the helper (its loop closes with it): it gets node:child_process', () => {
+    const addon = join(import.meta.dirname, `../native/${process.platform}-${process.arch}/spawn.node`);
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const code = \`
+        const { parentPort } = require('node:worker_threads');
+        try {
+          require(\${JSON.stringify(${JSON.stringify(addon)})}).init(() => {}, () => true, Buffer.alloc(4096));
+          parentPort.postMessage('started');
+        } catch (error) {
+          parentPort.postMessage(String(error.message));
+        }\`;
+      new Worker(code, { eval: true }).once('message', (m) => { console.log(m); process.exit(0); });
+    `;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(out.trim()).toBe("the main thread's event loop");
+  });
+
   test("returnFreeMemory gives the C heap's free pages back to the kernel", async () => {
     // 80 MB of small ArrayBuffers freed below one that is kept: free() cannot shrink the heap
     // past the kept one, so the memory stays resident until malloc_trim returns it.
