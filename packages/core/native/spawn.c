@@ -11,6 +11,7 @@
 // JavaScript side: src/native-spawn.ts. Built by scripts/build-native.mjs; when it is absent
 // or cannot load, @supctl/core spawns with node:child_process instead.
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -973,15 +974,31 @@ out:
   return result;
 }
 
-// trim() → whether any memory went back: hands the C heap's free pages to the kernel (glibc's
-// malloc_trim). What start-up allocated and freed (V8's parser and compiler zones, buffers) stays
-// in the daemon's RSS otherwise, as free() returns only the top of the heap. (glibc only: false
-// elsewhere.)
+// trim() → whether any memory went back: first V8's own memory-reducing collection, the
+// memory-pressure notification an embedder sends (v8::Isolate::MemoryPressureNotification, a
+// public V8 API that node exports; looked up by its C++ name, called with the isolate as its
+// first argument as the C++ ABI does, and skipped where it is not found), which collects,
+// compacts and releases V8's emptied pages; then glibc's malloc_trim, which hands the C heap's
+// free pages to the kernel. What start-up allocated and freed (V8's parser and compiler zones,
+// the objects of a thousand spawns) stays in the daemon's RSS otherwise: V8 keeps emptied pages
+// until its heap next grows, and free() returns only the top of the C heap.
+typedef void *(*isolate_get_current_fn)(void);
+typedef void (*memory_pressure_fn)(void *isolate, int level);
+#define V8_MEMORY_PRESSURE_CRITICAL 2  // v8::MemoryPressureLevel::kCritical
+
 static napi_value trim(napi_env env, napi_callback_info info) {
   (void)info;
   bool released = false;
+  isolate_get_current_fn get_current = (isolate_get_current_fn)dlsym(RTLD_DEFAULT, "_ZN2v87Isolate10GetCurrentEv");
+  memory_pressure_fn pressure = (memory_pressure_fn)dlsym(
+      RTLD_DEFAULT, "_ZN2v87Isolate26MemoryPressureNotificationENS_19MemoryPressureLevelE");
+  void *isolate = get_current != NULL ? get_current() : NULL;
+  if (isolate != NULL && pressure != NULL) {
+    pressure(isolate, V8_MEMORY_PRESSURE_CRITICAL);  // on the isolate's thread: collects now
+    released = true;
+  }
 #ifdef __GLIBC__
-  released = malloc_trim(0) != 0;
+  if (malloc_trim(0) != 0) released = true;
 #endif
   napi_value result;
   napi_get_boolean(env, released, &result);

@@ -56,6 +56,7 @@ try {
       '-o',
       output,
       join(root, 'native', 'spawn.c'),
+      '-ldl', // dlsym: part of libc since glibc 2.34, a library of its own before
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );

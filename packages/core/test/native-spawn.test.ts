@@ -236,6 +236,15 @@ describe.skipIf(!native)('native spawn helper', () => {
     expect(out.trim()).toBe("the main thread's event loop");
   });
 
+  test("returnFreeMemory runs V8's memory-reducing collection: what is unreachable is gone", async () => {
+    let garbage: object | null = { start: 'up' };
+    const ref = new WeakRef(garbage);
+    garbage = null;
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef holds its target this job
+    expect(returnFreeMemory()).toBe(true);
+    expect(ref.deref()).toBeUndefined();
+  });
+
   test("returnFreeMemory gives the C heap's free pages back to the kernel", async () => {
     // 80 MB of small ArrayBuffers freed below one that is kept: free() cannot shrink the heap
     // past the kept one, so the memory stays resident until malloc_trim returns it.
