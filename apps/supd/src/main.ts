@@ -86,7 +86,7 @@ function settleMemory(): void {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const argv0 = process.argv[1]
-    ? /^supd\.c?js$/.test(basename(process.argv[1]))
+    ? basename(process.argv[1]) === 'supd.cjs'
       ? 'supd'
       : process.argv[1]
     : 'supd';

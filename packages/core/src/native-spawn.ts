@@ -55,7 +55,7 @@ interface Binding {
 /**
  * A child started by the native helper, with what the engine uses of a `ChildProcess`: `pid`,
  * `stdin` (a stream over a real pipe, made on first use), `stdout`/`stderr` (pipes the helper
- * reads; see {@link NativeChild.onOutput}), and {@link NativeChild.onExit}. No event emitters:
+ * reads; see {@link NativePipe.sink}), and {@link NativeChild.onExit}. No event emitters:
  * they cost some 0.8 KB per child.
  */
 export class NativeChild {
@@ -86,15 +86,6 @@ export class NativeChild {
     this.stderr?.drain();
   }
 
-  /**
-   * Hands what the child writes on `stream` to `sink`, in a buffer that is only lent: the
-   * sink copies what it keeps. Set it in the tick of the spawn (no read happens before).
-   */
-  onOutput(stream: 'stdout' | 'stderr', sink: OutputSink): void {
-    const pipe = stream === 'stdout' ? this.stdout : this.stderr;
-    if (pipe !== null) pipe.sink = sink;
-  }
-
   /** The child's stdin, made a stream on first use (most programs never get input). */
   get stdin(): Writable {
     if (this.#stdin === null) {
@@ -121,11 +112,15 @@ export class NativeChild {
  */
 export class NativePipe {
   readonly fd: number;
+  /**
+   * Gets what the child writes, in a buffer that is only lent: the sink copies what it keeps.
+   * Set it in the tick of the spawn (no read happens before).
+   */
   sink: OutputSink | null = null;
   /** Called once the pipe is done: its EOF was read, or it was destroyed. */
   onClose: (() => void) | null = null;
   #destroyed = false;
-  // With room in the pipe, reads of a chatty child are paced (see #onRead).
+  // With room in the pipe, reads of a chatty child are paced (see onRead).
   readonly #paced: boolean;
   #lastRead = 0;
 

@@ -183,7 +183,8 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
  */
 export function readOutput(child: SpawnedChild, stream: 'stdout' | 'stderr', sink: OutputSink): void {
   if (child instanceof NativeChild) {
-    child.onOutput(stream, sink);
+    const pipe = child[stream];
+    if (pipe !== null) pipe.sink = sink;
     return;
   }
   const pipe = child[stream] as Readable | null;
