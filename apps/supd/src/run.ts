@@ -52,8 +52,11 @@ export interface RunOptions {
    * `preload` loads what it would load lazily, before supd drops privileges.
    */
   readonly http?: (daemon: HttpDaemon) => HttpHandler & { preload?(): Promise<void> };
-  /** Called once, when the programs of the first config have been started. */
-  readonly onStarted?: () => void;
+  /**
+   * Called each time the programs of a config have been started: once at start (`reload` false),
+   * then after each reload (HUP, `supervisor.restart`). `log` is the main log of that run.
+   */
+  readonly onStarted?: (reload: boolean, log: MainLogger) => void;
 }
 
 /** What the HTTP layer gets from the daemon: the API, the main log's path, the main log. */
@@ -245,7 +248,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
   };
   let servers: { close(): Promise<void> } | null = null;
   let first = true;
-  let started = false;
+  let reload = false;
   try {
     for (;;) {
       const s = config.supervisord;
@@ -312,10 +315,8 @@ export async function runSupd(options: RunOptions): Promise<number> {
       }
       await supervisor.start();
       state = 'RUNNING';
-      if (!started) {
-        started = true;
-        options.onStarted?.();
-      }
+      options.onStarted?.(reload, log);
+      reload = true;
       // Signal handlers do not keep Node's event loop alive; a daemon with nothing to run must.
       const keepAlive = setInterval(() => {}, 2 ** 30);
       if (requests.length === 0) await new Promise<void>((r) => (wake = r));

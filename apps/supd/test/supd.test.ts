@@ -230,6 +230,23 @@ describe.runIf(runE2e)('supd', () => {
     expect(existsSync(join(dir.path, 'other.pid'))).toBe(false);
   });
 
+  test('after start and after each reload, supd returns the memory starting used (a DEBG line)', async () => {
+    await using dir = makeTempDir();
+    const file = config(dir.path, SLEEPER, 'loglevel=debug');
+    await using supd = startSupd(['-n', '-c', file], dir.path);
+    const log = join(dir.path, 'supd.log');
+    const settled = /DEBG returned memory freed while starting: RSS (\d+\.\d) -> (\d+\.\d) MiB/g;
+    await waitForLog(log, settled);
+    supd.child.kill('SIGHUP');
+    await waitForLog(log, /received SIGHUP[\s\S]*DEBG returned memory freed while starting/);
+    const lines = [...readLog(log).matchAll(settled)];
+    expect(lines).toHaveLength(2);
+    for (const [, before, after] of lines) {
+      expect(Number(before)).toBeGreaterThan(0);
+      expect(Number(after)).toBeGreaterThan(0);
+    }
+  });
+
   // A program that takes stopwaitsecs (2 s) to stop: signals arrive while supd is stopping.
   const STUBBORN =
     '[program:stubborn]\ncommand=sh -c "trap \'\' TERM; while :; do sleep 0.1; done"\nstartsecs=0\nstopwaitsecs=2\n';
