@@ -13,6 +13,7 @@ import {
   type ConfigInfo,
   cacheEncoding,
   createPushStream,
+  type EventsDropped,
   Fault,
   matchesSubscribeFilter,
   type ProcessInfo,
@@ -139,7 +140,7 @@ function createProcessInfoCache(build: (p: ManagedProcess, nowMs: number) => Pro
 const SUBSCRIPTION_BUFFER_BYTES = 4 * 1024 * 1024;
 const EVENT_BYTES = 256;
 
-function eventBytes(event: SupervisorEvent): number {
+function eventBytes(event: SupervisorEvent | EventsDropped): number {
   return 'data' in event && typeof event.data === 'string' ? EVENT_BYTES + event.data.length : EVENT_BYTES;
 }
 
@@ -445,10 +446,11 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supctl.subscribe': (filter, ctx) => {
       const s = engine();
       let unsubscribe = () => {};
-      const stream = createPushStream<SupervisorEvent>({
+      const stream = createPushStream<SupervisorEvent | EventsDropped>({
         signal: ctx.signal,
         highWaterMark: SUBSCRIPTION_BUFFER_BYTES,
         sizeOf: eventBytes,
+        gap: (dropped) => ({ type: 'EVENTS_DROPPED', dropped }),
         onEnd: () => unsubscribe(),
       });
       unsubscribe = s.subscribe((event) => {

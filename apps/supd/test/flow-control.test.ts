@@ -32,6 +32,19 @@ test.runIf(runE2e)(
       { highWaterMark: 1 },
     );
     const tail = client.tail('noisy', { offset: 0, highWaterMark: 1 });
+    // The same events read as they come, counting any this reader too was too slow for.
+    const emitted = (async () => {
+      let count = 0;
+      for await (const event of client.subscribe({ types: ['PROCESS_LOG_STDOUT'], processes: ['noisy'] })) {
+        if (event.type === 'EVENTS_DROPPED') {
+          count += event.dropped;
+          continue;
+        }
+        count++;
+        if (event.data.endsWith('END\n')) return count;
+      }
+      throw new Error('the subscription ended before END');
+    })();
     await client.call('supervisor.sendProcessStdin', 'noisy', 'go\n');
     const logfile = join(dir.path, 'noisy.log');
     const expectedSize = WRITTEN + WRITTEN / 999 + 'END\n'.length;
@@ -43,14 +56,24 @@ test.runIf(runE2e)(
     expect((await client.call('supervisor.getProcessInfo', 'noisy')).statename).toBe('RUNNING');
 
     // Read until END: what arrives is far less than was written (the oldest were dropped while
-    // paused), and ends with the newest output.
+    // paused), and ends with the newest output. Where events were dropped the stream says how many:
+    // what it delivered and what it says it dropped add up to what the reader alongside counted.
     let eventBytes = 0;
     let lastEvent = '';
+    let received = 0;
+    const drops: number[] = [];
     for await (const event of events) {
+      if (event.type === 'EVENTS_DROPPED') {
+        drops.push(event.dropped);
+        continue;
+      }
+      received++;
       eventBytes += event.data.length;
       lastEvent = event.data;
       if (lastEvent.endsWith('END\n')) break;
     }
+    expect(drops.length).toBeGreaterThan(0);
+    expect(received + drops.reduce((a, b) => a + b, 0)).toBe(await emitted);
     let tailBytes = 0;
     let gaps = 0;
     let previous = 0;

@@ -4,6 +4,7 @@ import type { EventTypeName } from '@supctl/events';
 import { ClientStream, type RpcStream } from './client-stream.ts';
 import { decodeFrameBody, encodeFrame, FrameDecoder } from './codec.ts';
 import type {
+  EventsDropped,
   EventsOfTypes,
   LogChunk,
   MethodName,
@@ -110,11 +111,15 @@ export interface RpcClient extends AsyncDisposable {
    * the server's frame limit rejects with FRAME_TOO_LARGE, unsent; the connection stays.
    */
   call<M extends MethodName>(method: M, ...params: MethodParams<M>): Promise<MethodResult<M>>;
-  /** Live events matching `filter` (`types` narrows the event type). Starts at once, before iteration. */
+  /**
+   * Live events matching `filter` (`types` narrows the event type). Starts at once, before
+   * iteration. Where the server had to drop events for this subscriber (it stopped reading for a
+   * while), an {@link EventsDropped} stands in their place.
+   */
   subscribe<const T extends EventTypeName = EventTypeName>(
     filter?: Omit<SubscribeFilter, 'types'> & { readonly types?: readonly T[] },
     options?: StreamOptions,
-  ): RpcStream<EventsOfTypes<T>>;
+  ): RpcStream<EventsOfTypes<T> | EventsDropped>;
   /** A process log: the bytes from `offset`, then (with `follow`) what the process writes next. */
   tail(name: string, options?: TailOptions & StreamOptions): RpcStream<LogChunk>;
   readonly state: ClientState;
@@ -592,7 +597,7 @@ class RpcClientImpl implements RpcClient {
   subscribe<const T extends EventTypeName = EventTypeName>(
     filter: Omit<SubscribeFilter, 'types'> & { readonly types?: readonly T[] } = {},
     options?: StreamOptions,
-  ): RpcStream<EventsOfTypes<T>> {
+  ): RpcStream<EventsOfTypes<T> | EventsDropped> {
     return this.#openStream('supctl.subscribe', [filter], options);
   }
 

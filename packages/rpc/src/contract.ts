@@ -224,13 +224,31 @@ export interface LogChunk {
 }
 
 /**
+ * Delivered by `supctl.subscribe` where events were lost: a subscriber that stops reading (or
+ * reads too slowly) has a bounded amount held for it on the server, and past it the oldest events
+ * are dropped. This item stands where they were, before the oldest event still delivered. What
+ * they said is gone: a front end that mirrors state should read it again (`getAllProcessInfo`).
+ *
+ * @example
+ * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) {
+ *   if (event.type === 'EVENTS_DROPPED') await refreshAll();
+ *   else update(event);
+ * }
+ */
+export interface EventsDropped {
+  readonly type: 'EVENTS_DROPPED';
+  /** How many events were dropped at this point of the stream. */
+  readonly dropped: number;
+}
+
+/**
  * Native-only streaming methods (not in XML-RPC): each answers with a stream of `item`s.
  *
  * @example
  * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) console.log(event.type);
  */
 export interface StreamMethods {
-  'supctl.subscribe': { params: [filter?: SubscribeFilter]; item: SupervisorEvent };
+  'supctl.subscribe': { params: [filter?: SubscribeFilter]; item: SupervisorEvent | EventsDropped };
   'supctl.tail': { params: [name: string, options?: TailOptions]; item: LogChunk };
 }
 

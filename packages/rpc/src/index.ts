@@ -15,6 +15,7 @@ export type {
   ApiImplementation,
   ConcreteTypesOf,
   ConfigInfo,
+  EventsDropped,
   EventsOfTypes,
   ImplementedMethodName,
   LogChunk,

@@ -9,6 +9,12 @@ export interface PushStreamOptions<T = unknown> {
   readonly highWaterMark?: number;
   /** An item's weight against `highWaterMark`, such as its bytes. @default () => 1 */
   readonly sizeOf?: (item: T) => number;
+  /**
+   * Makes the item that stands where items were dropped, given how many: the reader gets it before
+   * the oldest item still held (`supctl.subscribe`'s `EventsDropped`). Without it a reader
+   * cannot tell.
+   */
+  readonly gap?: (dropped: number) => T;
   /** Called once when the stream ends, however it ends: unregister the subscriber here. */
   readonly onEnd?: () => void;
 }
@@ -37,13 +43,14 @@ export interface PushStream<T> extends AsyncIterable<T> {
  * },
  */
 export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStream<T> {
-  const { signal, highWaterMark = 10_000, sizeOf = () => 1, onEnd } = options;
+  const { signal, highWaterMark = 10_000, sizeOf = () => 1, gap, onEnd } = options;
   const queue: T[] = [];
   let held = 0; // the queue's weight
   let waiter: { resolve(result: IteratorResult<T>): void; reject(error: Error): void } | undefined;
   let ended = false;
   let failure: Error | undefined;
   let dropped = 0;
+  let unreported = 0; // dropped since the reader last took an item
 
   const end = (error?: Error) => {
     if (ended) return;
@@ -65,6 +72,11 @@ export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStr
   const iterator: AsyncIterator<T> = {
     next() {
       if (queue.length > 0) {
+        if (gap && unreported > 0) {
+          const value = gap(unreported);
+          unreported = 0;
+          return Promise.resolve({ value, done: false });
+        }
         const value = queue.shift() as T;
         held -= sizeOf(value);
         return Promise.resolve({ value, done: false });
@@ -81,6 +93,7 @@ export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStr
     return() {
       queue.length = 0;
       held = 0;
+      unreported = 0;
       end();
       return Promise.resolve({ value: undefined, done: true });
     },
@@ -101,6 +114,7 @@ export function createPushStream<T>(options: PushStreamOptions<T> = {}): PushStr
         const oldest = queue.shift() as T;
         held -= sizeOf(oldest);
         dropped++;
+        unreported++;
       }
     },
     end,

@@ -2,6 +2,7 @@ import type { ProcessStateEvent, SupervisorEvent, TickEvent } from '@supctl/even
 import { describe, expectTypeOf, test } from 'vitest';
 import type {
   ApiImplementation,
+  EventsDropped,
   LogChunk,
   METHOD_TABLE,
   MethodName,
@@ -57,16 +58,18 @@ describe('call(method, ...params)', () => {
 });
 
 describe('streams', () => {
-  test('subscribe narrows events by the types filter', () => {
-    expectTypeOf<Item<ReturnType<typeof client.subscribe>>>().toEqualTypeOf<SupervisorEvent>();
+  test('subscribe narrows events by the types filter; a stream may say where events were dropped', () => {
+    expectTypeOf<Item<ReturnType<typeof client.subscribe>>>().toEqualTypeOf<
+      SupervisorEvent | EventsDropped
+    >();
     const all = client.subscribe();
-    expectTypeOf<Item<typeof all>>().toEqualTypeOf<SupervisorEvent>();
+    expectTypeOf<Item<typeof all>>().toEqualTypeOf<SupervisorEvent | EventsDropped>();
     const states = client.subscribe({ types: ['PROCESS_STATE'], processes: ['web'] });
-    expectTypeOf<Item<typeof states>>().toEqualTypeOf<ProcessStateEvent>();
+    expectTypeOf<Item<typeof states>>().toEqualTypeOf<ProcessStateEvent | EventsDropped>();
     const ticks = client.subscribe({ types: ['TICK_5', 'TICK_60'] });
-    expectTypeOf<Item<typeof ticks>>().toEqualTypeOf<TickEvent>();
+    expectTypeOf<Item<typeof ticks>>().toEqualTypeOf<TickEvent | EventsDropped>();
     const everything = client.subscribe({ types: ['EVENT'] });
-    expectTypeOf<Item<typeof everything>>().toEqualTypeOf<SupervisorEvent>();
+    expectTypeOf<Item<typeof everything>>().toEqualTypeOf<SupervisorEvent | EventsDropped>();
     // @ts-expect-error unknown event type
     client.subscribe({ types: ['PROCESS_STATES'] });
   });

@@ -219,7 +219,7 @@ describe('streams', () => {
     });
     const seen: string[] = [];
     for await (const event of events) {
-      seen.push(`${event.processName} ${event.type}`);
+      seen.push('processName' in event ? `${event.processName} ${event.type}` : event.type);
       if (seen.length === 2) break;
     }
     expect(seen).toEqual(['web PROCESS_STATE_RUNNING', 'web PROCESS_STATE_STOPPING']);
@@ -439,6 +439,20 @@ describe('streams', () => {
     for await (const n of stream) seen.push(n);
     expect(seen).toEqual([7, 8, 9]);
     expect(stream.dropped).toBe(7);
+  });
+
+  test('with `gap`, a push stream says where it dropped items and how many, each time', async () => {
+    const stream = createPushStream<number | string>({ highWaterMark: 3, gap: (n) => `dropped ${n}` });
+    for (let i = 0; i < 5; i++) stream.push(i);
+    const iterator = stream[Symbol.asyncIterator]();
+    const take = async () => (await iterator.next()).value;
+    expect([await take(), await take()]).toEqual(['dropped 2', 2]);
+    for (let i = 5; i < 10; i++) stream.push(i); // holds 3, 4 and 5..9: drops 3..6
+    stream.end();
+    const rest: (number | string)[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
+    expect(rest).toEqual(['dropped 4', 7, 8, 9]);
+    expect(stream.dropped).toBe(6);
   });
 });
 
