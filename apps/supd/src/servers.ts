@@ -65,6 +65,11 @@ export interface ServeOptions {
   readonly logger: MainLogger;
   readonly http?: HttpHandler;
   readonly io: { stderr(text: string): void };
+  /**
+   * A connection that sends nothing for this long after it was accepted is closed: until its
+   * first bytes tell the protocol, neither protocol's own time limits apply. @default 60000
+   */
+  readonly firstBytesTimeoutMs?: number;
 }
 
 /** Opens every configured listener; throws ServerStartError with supervisord's text on failure. */
@@ -85,7 +90,7 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
   };
   // Native clients' failures (bad handshakes, failed authentication, protocol errors) go to the
   // main log; connections and their errors at debug level.
-  const { logger } = options;
+  const { logger, firstBytesTimeoutMs = 60_000 } = options;
   const rpcLogger: RpcLogger = {
     debug: (message) => logger.log('debug', message),
     info: (message) => logger.log('info', message),
@@ -109,9 +114,14 @@ export async function openServers(options: ServeOptions): Promise<{ close(): Pro
       const sockets = new Set<Socket>();
       const server = createServer({ pauseOnConnect: false }, (socket) => {
         sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
+        const silent = setTimeout(() => socket.destroy(), firstBytesTimeoutMs).unref();
+        socket.on('close', () => {
+          sockets.delete(socket);
+          clearTimeout(silent);
+        });
         socket.on('error', () => socket.destroy());
         socket.once('data', (chunk: Buffer) => {
+          clearTimeout(silent);
           if (sniffProtocol(chunk) === 'native') rpc.handleConnection(socket, chunk);
           else if (options.http) options.http(socket, chunk, config);
           else notYetHttp(socket);

@@ -12,6 +12,11 @@ export interface ConnectionLimits {
   readonly maxBodyBytes: number;
   /** Close a connection that sends nothing for this long while no request is in progress. @default 300000 */
   readonly idleTimeoutMs: number;
+  /**
+   * A request's head and body must have arrived this long after its first byte, however slowly
+   * they trickle in (slowloris); else 408 and the connection is closed. @default 60000
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** A header to send: name and value. */
@@ -94,8 +99,23 @@ export function serveConnection(
       ).unref();
   };
   let idleTimer = setTimeout(checkIdle, limits.idleTimeoutMs).unref();
+  // When the request now arriving (its head, or a body being read) began; -1 between requests.
+  // Checked by one timer per connection, re-armed lazily as the idle one.
+  let arrivingSince = -1;
+  const checkArrival = () => {
+    if (closing) return;
+    const spent = arrivingSince < 0 ? 0 : Date.now() - arrivingSince;
+    if (spent >= limits.requestTimeoutMs) {
+      closing = true;
+      socket.end(errorResponse('1.0', 408, [], true));
+      return;
+    }
+    arrivalTimer = setTimeout(checkArrival, limits.requestTimeoutMs - spent).unref();
+  };
+  let arrivalTimer = setTimeout(checkArrival, limits.requestTimeoutMs).unref();
   socket.on('close', () => {
     clearTimeout(idleTimer);
+    clearTimeout(arrivalTimer);
     closing = true;
     aborter.abort();
     bodyWaiter?.();
@@ -123,6 +143,7 @@ export function serveConnection(
     while (!busy && !closing) {
       const end = buffer.indexOf(CRLF2);
       if (end < 0) {
+        if (buffer.length > 0 && arrivingSince < 0) arrivingSince = Date.now();
         if (buffer.length > limits.maxHeaderBytes) {
           closing = true;
           socket.end(errorResponse('1.0', 400, [], true));
@@ -142,7 +163,9 @@ export function serveConnection(
       }
       busy = true;
       counting = false;
-      run(head);
+      const startedAt = arrivingSince < 0 ? Date.now() : arrivingSince;
+      arrivingSince = -1;
+      run(head, startedAt);
     }
   }
 
@@ -183,7 +206,7 @@ export function serveConnection(
     if (buffer.length) pump();
   }
 
-  function run(head: RequestHead): void {
+  function run(head: RequestHead, startedAt: number): void {
     const version = head.version;
     const connection = (head.headers.get('connection') ?? '').toLowerCase();
     const statusLine = (status: number) => `HTTP/${version ?? '1.0'} ${status} ${reasonPhrase(status)}\r\n`;
@@ -308,13 +331,17 @@ export function serveConnection(
       }
       idleSince = Date.now();
       counting = true;
-      if (buffer.length < length) readAgain();
+      if (buffer.length < length) {
+        readAgain();
+        arrivingSince = startedAt;
+      }
       while (buffer.length < length && !closing) {
         await new Promise<void>((resolve) => {
           bodyWaiter = resolve;
         });
         bodyWaiter = null;
       }
+      arrivingSince = -1;
       counting = false;
       if (buffer.length < length) return null;
       const body = buffer.subarray(0, length);

@@ -47,6 +47,11 @@ export interface HttpHandlerOptions {
   readonly maxHeaderBytes?: number;
   /** Idle connections (no request in progress) are closed after this long. @default 300000 */
   readonly idleTimeoutMs?: number;
+  /**
+   * A request's head and body must arrive within this long of its first byte; else 408 and the
+   * connection is closed (slowloris). @default 60000
+   */
+  readonly requestTimeoutMs?: number;
   /** How often a log tail looks for new bytes. @default 100 */
   readonly tailPollMs?: number;
 }
@@ -99,6 +104,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
     maxHeaderBytes: options.maxHeaderBytes ?? 65_536,
     idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };
   const tailPollMs = options.tailPollMs ?? 100;
 

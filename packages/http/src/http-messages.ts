@@ -10,6 +10,7 @@ export const REASONS: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Time-out',
   411: 'Length Required',
   413: 'Request Entity Too Large',
   414: 'Request-URI Too Large',

@@ -242,6 +242,34 @@ describe('medusa framing and keep-alive', () => {
     await conn.closed;
     expect(conn.text()).toBe('');
   });
+
+  test('bounded request time: a head or body that trickles in gets 408 and the connection closes', async () => {
+    const slow = await serve({ requestTimeoutMs: 200 });
+    // Between requests only the idle time counts: this one, answered, stays open meanwhile.
+    const kept = await open(slow);
+    kept.socket.write('GET /ok.html HTTP/1.1\r\n\r\n');
+    await kept.waitFor((text) => text.includes('OK'));
+    let keptClosed = false;
+    void kept.closed.then(() => (keptClosed = true));
+    // A byte every 20 ms: the idle time never runs out, the request's time does.
+    const trickled = [
+      ['GET /ok.html HTTP/1.1\r\nX-Slow: ', 'x'],
+      [post('y'.repeat(1000)).slice(0, -900), 'y'],
+    ];
+    for (const [start, byte] of trickled) {
+      const conn = await open(slow);
+      conn.socket.write(start!);
+      const drip = setInterval(() => conn.socket.write(byte!), 20);
+      await conn.closed;
+      clearInterval(drip);
+      expect(conn.text()).toMatch(/^HTTP\/1\.0 408 Request Time-out\r\n/);
+    }
+    expect(keptClosed).toBe(false);
+    expect(kept.text()).not.toContain('408');
+    kept.socket.destroy();
+    // A request that arrives in time is answered as ever.
+    expect(await roundTrip(slow, 'GET /ok.html HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.0 200 OK/);
+  });
 });
 
 describe('/RPC2', () => {

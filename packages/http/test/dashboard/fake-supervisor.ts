@@ -1,13 +1,12 @@
 // An in-memory process table that behaves like supd's API for the dashboard: processes change state
 // when started or stopped, emit PROCESS_STATE_* events, and keep byte-addressed logs that can be
 // tailed and followed.
-import { PROCESS_STATES } from '@supctl/events';
+import { PROCESS_STATES, type SupervisorEvent } from '@supctl/events';
 import type { LogChunk, ProcessInfo, StreamItem } from '@supctl/rpc';
 import { createPushStream, Fault, matchesSubscribeFilter } from '@supctl/rpc';
 import type { DashboardApi } from '../../src/dashboard/types.ts';
 
 type StateName = ProcessInfo['statename'];
-type SupervisorEvent = StreamItem<'supctl.subscribe'>;
 
 export interface FakeProcessSpec {
   readonly name: string;
@@ -206,7 +205,7 @@ export function createFakeSupervisor(
     },
     'supctl.subscribe': (filter, { signal }) => {
       streams++;
-      const stream = createPushStream<SupervisorEvent>({
+      const stream = createPushStream<StreamItem<'supctl.subscribe'>>({
         signal,
         onEnd: () => {
           streams--;
