@@ -1,7 +1,7 @@
-// supd's main log: supervisord's line format and levels, a rotating file (or none for
-// `syslog`), and a copy on stdout in the foreground unless silent.
+// supd's main log: supervisord's line format and levels, a rotating file (or, for `syslog`, the
+// system log), and a copy on stdout in the foreground unless silent.
 import { LOG_LEVELS, type LogLevelName, type SupervisordConfig } from '@supctl/config';
-import { formatMainLogLine, type MainLogger, RotatingFile } from '@supctl/core';
+import { formatMainLogLine, type MainLogger, RotatingFile, writeSyslog } from '@supctl/core';
 
 export interface MainLogOptions {
   readonly config: SupervisordConfig;
@@ -15,13 +15,16 @@ export class MainLog implements MainLogger {
   readonly #threshold: number;
   readonly #file: RotatingFile | null;
   readonly #echo: ((line: string) => void) | null;
+  readonly #syslog: boolean;
   readonly path: string | null;
 
   constructor(options: MainLogOptions) {
     this.#threshold = LOG_LEVELS[options.config.loglevel];
     this.#echo = options.echo;
-    // TODO(syslog): logfile=syslog sends nothing to syslog yet; the foreground copy still works.
-    this.path = options.path === 'syslog' ? null : options.path;
+    // `logfile=syslog`: each line, as it would be written to a file, goes to the system log
+    // (supervisord sends them all as user.info, with their own level in the text).
+    this.#syslog = options.path === 'syslog';
+    this.path = this.#syslog ? null : options.path;
     this.#file =
       this.path === null
         ? null
@@ -38,8 +41,14 @@ export class MainLog implements MainLogger {
 
   log(level: LogLevelName, message: string): void {
     if (LOG_LEVELS[level] < this.#threshold) return;
-    const line = formatMainLogLine(new Date(), level, message);
-    this.#file?.write(Buffer.from(line));
+    const now = new Date();
+    const line = formatMainLogLine(now, level, message);
+    if (this.#syslog) {
+      // supervisord sends a message of several lines as that many, each with date and level.
+      const lines = message.split('\n');
+      if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+      for (const piece of lines) writeSyslog(Buffer.from(formatMainLogLine(now, level, piece)));
+    } else this.#file?.write(Buffer.from(line));
     this.#echo?.(line);
   }
 

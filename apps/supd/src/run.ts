@@ -272,6 +272,12 @@ export async function runSupd(options: RunOptions): Promise<number> {
         log.log('warn', w.origin === 'supervisor' ? w.message : formatIssue({ ...w, detail: w.message }));
       }
       for (const info of config.infos) log.log('info', info);
+      if (wantsSyslog(config) && spawnerKind() !== 'native') {
+        log.log(
+          'warn',
+          'syslog output (logfile=syslog, stdout_syslog, stderr_syslog) needs the native helper of @supctl/core, which is not available here: nothing is sent to syslog',
+        );
+      }
       if (first) {
         for (const { level, message } of limitLines) log.log(level, message);
       }
@@ -348,4 +354,11 @@ export async function runSupd(options: RunOptions): Promise<number> {
     log?.close();
     removePidfile();
   }
+}
+
+function wantsSyslog(config: Config): boolean {
+  return (
+    config.supervisord.logfile === 'syslog' ||
+    config.groups.some((g) => g.processes.some((p) => p.stdout.syslog || p.stderr.syslog))
+  );
 }

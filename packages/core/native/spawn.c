@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <linux/futex.h>
 #include <sys/epoll.h>
@@ -31,6 +32,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -1005,12 +1007,38 @@ static napi_value trim(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// syslogLine(bytes) sends one message to the system log as supervisord does through Python's
+// syslog module, that is through libc's syslog(): ident "supervisord", facility user, level info
+// whatever the message (supervisord sends its main log's lines and its children's output alike as
+// user.info), no pid. libc formats it (`<14>Nov 25 01:08:23 supervisord: …`), writes it to
+// /dev/log, and connects again on a later call when that was missing. As supervisord's, a send
+// waits while the syslog daemon's queue is full.
+static napi_value syslog_line(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  size_t length = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "syslogLine(message): message must be a Buffer");
+    return NULL;
+  }
+  static bool opened = false;
+  if (!opened) {
+    openlog("supervisord", 0, LOG_USER);
+    opened = true;
+  }
+  syslog(LOG_INFO, "%.*s", length > INT_MAX ? INT_MAX : (int)length, (const char *)data);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
       {"init", NULL, init, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, spawn, NULL, NULL, NULL, napi_default, NULL},
       {"release", NULL, release, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
+      {"syslogLine", NULL, syslog_line, NULL, NULL, NULL, napi_default, NULL},
       {"resumeOutput", NULL, resume_output, NULL, NULL, NULL, napi_default, NULL},
       {"closeOutput", NULL, close_output_js, NULL, NULL, NULL, napi_default, NULL},
   };

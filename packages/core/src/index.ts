@@ -19,7 +19,7 @@ export type { MainLogger } from './main-log.ts';
 export { formatMainLogLine, MAIN_LOG_LABELS, SILENT_LOGGER } from './main-log.ts';
 export type { ProcessContext, ProcessInfo, WaitOptions } from './managed-process.ts';
 export { EXITED_TOO_QUICKLY, ManagedProcess } from './managed-process.ts';
-export { returnFreeMemory, spawnerKind } from './native-spawn.ts';
+export { returnFreeMemory, spawnerKind, writeSyslog } from './native-spawn.ts';
 export type { OutputChannelOptions, OutputListener } from './output-channel.ts';
 export { OutputChannel } from './output-channel.ts';
 export { ProcessGroup } from './process-group.ts';

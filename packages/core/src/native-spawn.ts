@@ -33,6 +33,8 @@ interface Binding {
   release(): void;
   /** V8's memory-pressure collection, then glibc's malloc_trim(0): true when either ran. */
   trim(): boolean;
+  /** One message to the system log as supervisord sends it (libc's syslog(), user.info). */
+  syslogLine(message: Buffer): void;
   /** Reads `fd` again after onOutput answered false. */
   resumeOutput(fd: number): void;
   /** Stops reading `fd` and closes it. */
@@ -325,6 +327,21 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
  */
 export function returnFreeMemory(): boolean {
   return nativeSpawner()?.trim() ?? false;
+}
+
+/**
+ * Sends `message` to the system log as supervisord does through Python's syslog module, that is
+ * libc's `syslog()`: `<14>Nov 25 01:08:23 supervisord: <message>` on /dev/log (facility user,
+ * level info, whatever the message says). Returns `false` without the native helper, where nothing
+ * is sent.
+ * @example
+ * writeSyslog(Buffer.from('web hello')); // what `stdout_syslog=true` sends for a line `hello`
+ */
+export function writeSyslog(message: Buffer): boolean {
+  const native = nativeSpawner();
+  if (native === null) return false;
+  native.syslogLine(message);
+  return true;
 }
 
 /**

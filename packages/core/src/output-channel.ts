@@ -1,5 +1,6 @@
 import type { ChannelConfig } from '@supctl/config';
 import { createAutoLogFile } from './auto-log-name.ts';
+import { writeSyslog } from './native-spawn.ts';
 import { RotatingFile } from './rotating-file.ts';
 
 /** A listener for raw child output; it must not throw or block. */
@@ -24,6 +25,22 @@ export function stripAnsiEscapes(chunk: Buffer): Buffer {
   return Buffer.from(chunk.toString('latin1').replace(ANSI, ''), 'latin1');
 }
 
+const NEWLINE = 0x0a;
+
+/**
+ * `*_syslog=true`: each line of `chunk` to the system log as `<processName> <line>`, as
+ * supervisord sends them: split at `\n` only (a `\r` stays), blank lines included, a chunk's
+ * unfinished last line as it is.
+ */
+function syslogLines(prefix: Buffer, chunk: Buffer): void {
+  for (let start = 0; start < chunk.length; ) {
+    const end = chunk.indexOf(NEWLINE, start);
+    const stop = end < 0 ? chunk.length : end;
+    writeSyslog(Buffer.concat([prefix, chunk.subarray(start, stop)]));
+    start = stop + 1;
+  }
+}
+
 /**
  * One output channel of a process: its log file (AUTO names are created at construction, as
  * supervisord creates them when the group is added) and live listeners (tails, events). The
@@ -37,6 +54,8 @@ export class OutputChannel {
   // Made on first use (a tail or a subscription): a Set costs some 150 bytes per channel.
   #listeners: Set<OutputListener> | null = null;
   readonly #stripAnsi: boolean;
+  // `<processName> ` under `*_syslog=true`, else null.
+  readonly #syslogPrefix: Buffer | null;
 
   constructor(options: OutputChannelOptions) {
     this.channel = options.channel;
@@ -61,12 +80,14 @@ export class OutputChannel {
             backups: options.config.logfileBackups,
           });
     this.#stripAnsi = options.stripAnsi ?? false;
+    this.#syslogPrefix = options.config.syslog ? Buffer.from(`${options.processName} `) : null;
   }
 
   /** Logs one chunk of child output, then hands it to the listeners. */
   write(chunk: Buffer): void {
     if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.write(chunk);
+    if (this.#syslogPrefix !== null) syslogLines(this.#syslogPrefix, chunk);
     if (this.#listeners !== null) for (const listener of this.#listeners) listener(chunk);
   }
 
@@ -80,6 +101,7 @@ export class OutputChannel {
   append(chunk: Buffer): Buffer {
     if (this.#stripAnsi) chunk = stripAnsiEscapes(chunk);
     this.#file?.append(chunk);
+    if (this.#syslogPrefix !== null) syslogLines(this.#syslogPrefix, chunk);
     if (this.#listeners === null || this.#listeners.size === 0) return chunk;
     const owned = Buffer.from(chunk);
     for (const listener of this.#listeners) listener(owned);
