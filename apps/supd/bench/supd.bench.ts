@@ -141,10 +141,10 @@ beforeAll(async () => {
   await waitRunning(supd100);
   client = await connect(`unix://${supd100.socket}`);
   figures.push(`supd RSS with 100 programs: ${rssMiB(supd100.child.pid!).toFixed(1)} MiB`);
-  // Three windows of 10 s from when all are RUNNING. Once, in one of them, V8's memory reducer
-  // (armed by supd's start-up collection) runs one or two collections some 8 s after start, and
-  // supd returns freed memory 10 s after start: 20–30 ms in all. Otherwise supd is idle: no
-  // polling, timers only for what is due. RSS again once at rest.
+  // Three windows of 10 s from when all are RUNNING. In the first, supd's second pass returning
+  // freed memory (a second after start) and, some 8 s after start, V8's memory reducer (armed
+  // by the first pass) run once: 20–30 ms in all. Otherwise supd is idle: no polling, timers
+  // only for what is due. RSS again once at rest.
   const windows: string[] = [];
   for (let i = 0; i < 3; i++) windows.push((await idleCpuPercent(supd100.child.pid!, 10)).toFixed(3));
   figures.push(

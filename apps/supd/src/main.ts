@@ -80,16 +80,15 @@ function daemonize(argv: readonly string[], cwd: string, startNofile: string | u
 // a second apart: the first pass's collection finishes on V8's background threads, and what they
 // free only the second pass returns. With 1,000 programs: 54 → 51.5 MiB after the first pass,
 // 49.3 after the second (before, the second came 10 s later). The second says in the main log,
-// at debug level, what the two returned.
-let settling: NodeJS.Timeout | undefined;
-function settleMemory(log: MainLogger): void {
+// at debug level, what the two returned. Returns what cancels the second pass (the run is
+// stopping: its log is about to close).
+function settleMemory(log: MainLogger): () => void {
   const before = process.memoryUsage.rss();
   const pass = () => {
     if (!returnFreeMemory()) collectStartupGarbage();
   };
   pass();
-  clearTimeout(settling);
-  settling = setTimeout(() => {
+  const second = setTimeout(() => {
     pass();
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     log.log(
@@ -97,6 +96,7 @@ function settleMemory(log: MainLogger): void {
       `returned memory freed while starting: RSS ${mib(before)} -> ${mib(process.memoryUsage.rss())} MiB`,
     );
   }, 1000).unref();
+  return () => clearTimeout(second);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -150,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       http: createSupdHttp,
       onStarted: (reload, log) => {
         if (!reload) tuneV8ForRunning();
-        settleMemory(log);
+        return settleMemory(log);
       },
     });
   } catch (e) {

@@ -54,9 +54,10 @@ export interface RunOptions {
   readonly http?: (daemon: HttpDaemon) => HttpHandler & { preload?(): Promise<void> };
   /**
    * Called each time the programs of a config have been started: once at start (`reload` false),
-   * then after each reload (HUP, `supervisor.restart`). `log` is the main log of that run.
+   * then after each reload (HUP, `supervisor.restart`). `log` is the main log of that run; what it
+   * returns is called when that run begins to stop (cancel what would still use `log` there).
    */
-  readonly onStarted?: (reload: boolean, log: MainLogger) => void;
+  readonly onStarted?: (reload: boolean, log: MainLogger) => (() => void) | undefined;
 }
 
 /** What the HTTP layer gets from the daemon: the API, the main log's path, the main log. */
@@ -321,7 +322,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
       }
       await supervisor.start();
       state = 'RUNNING';
-      options.onStarted?.(reload, log);
+      const stopping = options.onStarted?.(reload, log);
       reload = true;
       // Signal handlers do not keep Node's event loop alive; a daemon with nothing to run must.
       const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -329,6 +330,7 @@ export async function runSupd(options: RunOptions): Promise<number> {
       clearInterval(keepAlive);
       wake = null;
       state = requests.includes('shutdown') ? 'SHUTDOWN' : 'RESTARTING';
+      stopping?.();
       await supervisor.close();
       await servers.close();
       servers = null;

@@ -26,9 +26,10 @@ export function tuneV8ForRunning(): void {
 }
 
 /**
- * One full collection, once the programs are started: what start-up left behind (the parsed
- * config, a spawn's worth of objects per program) is collected now. V8 would only do it when
- * the heap next grows, which in an idle daemon may be never. About 0.4 MiB of RSS with 1,000
+ * A full collection once the programs are started, where the native helper's returnFreeMemory
+ * is missing (supd runs it after each start, and again a second later): what start-up left
+ * behind (the parsed config, a spawn's worth of objects per program) is collected now. V8 would
+ * only do it when the heap next grows, which in an idle daemon may be never. About 0.4 MiB of RSS with 1,000
  * programs (A/B, three runs each). V8's own `%CollectGarbage`, compiled while natives syntax is
  * briefly allowed: exposing `gc` would take a throwaway context, itself some 140 KiB left
  * behind. A V8 without it is left alone.

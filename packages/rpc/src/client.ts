@@ -640,7 +640,9 @@ class RpcClientImpl implements RpcClient {
  * @example
  * await using client = await connect('unix:///run/supd.sock', { username: 'admin', password: 'secret' });
  * const { statename } = await client.call('supervisor.getState');
- * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) console.log(event.processName, event.type);
+ * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) {
+ *   if (event.type !== 'EVENTS_DROPPED') console.log(event.processName, event.type);
+ * }
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<RpcClient> {
   const address = parseServerUrl(url);

@@ -228,6 +228,7 @@ export interface LogChunk {
  * reads too slowly) has a bounded amount held for it on the server, and past it the oldest events
  * are dropped. This item stands where they were, before the oldest event still delivered. What
  * they said is gone: a front end that mirrors state should read it again (`getAllProcessInfo`).
+ * Two may come in a row, when more were dropped before the reader took the event after the first.
  *
  * @example
  * for await (const event of client.subscribe({ types: ['PROCESS_STATE'] })) {

@@ -137,7 +137,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       };
       await snapshot();
       for await (const event of events) {
-        if (!('processName' in event) || event.type.startsWith('PROCESS_GROUP')) {
+        // Group changes and events missed (EVENTS_DROPPED: the page fell behind) redraw it all.
+        if (
+          event.type === 'EVENTS_DROPPED' ||
+          !('processName' in event) ||
+          event.type.startsWith('PROCESS_GROUP')
+        ) {
           await snapshot();
           continue;
         }

@@ -257,7 +257,7 @@ describe('assets', () => {
 });
 
 describe('event streams', () => {
-  test('state events: a snapshot first, then one row per change; a disconnect releases the subscription', async () => {
+  test('state events: a snapshot first, then one row per change (and a snapshot after events were dropped); a disconnect releases the subscription', async () => {
     const { dashboard, fake } = setup();
     const response = recordResponse();
     const done = dashboard.handle(request('/dashboard/events'), response);
@@ -274,6 +274,11 @@ describe('event streams', () => {
     expect((change.data as { html: string }).html).toMatch(
       /^<tr class="proc" data-ns="web:web_0" data-state="STOPPING">/,
     );
+
+    // Events missed (the page fell behind): the whole table again.
+    fake.dropEvents(3);
+    await vi.waitFor(() => expect(response.events()).toHaveLength(3));
+    expect(response.events()[2]).toMatchObject({ event: 'snapshot', data: { now: NOW / 1000 } });
 
     expect(fake.openStreams).toBe(1);
     response.disconnect();

@@ -41,6 +41,8 @@ export interface FakeSupervisor {
   setState(ns: string, state: StateName): void;
   /** The current state of a process. */
   state(ns: string): StateName;
+  /** As supd when a subscriber fell behind: each subscription gets `EVENTS_DROPPED`. */
+  dropEvents(dropped: number): void;
   /** Open subscriptions (state events and log follows). */
   readonly openStreams: number;
   /** Calls made, as `method ns`. */
@@ -62,6 +64,7 @@ export function createFakeSupervisor(
   const seconds = () => Math.floor(now() / 1000);
   const table = new Map<string, FakeProcess>();
   const subscribers = new Set<(event: SupervisorEvent) => void>();
+  const subscriptions = new Set<(item: StreamItem<'supctl.subscribe'>) => void>();
   const logListeners = new Set<(p: FakeProcess, channel: 'stdout' | 'stderr', chunk: Buffer) => void>();
   const calls: string[] = [];
   let nextPid = 1000;
@@ -210,12 +213,15 @@ export function createFakeSupervisor(
         onEnd: () => {
           streams--;
           subscribers.delete(listener);
+          subscriptions.delete(push);
         },
       });
       const listener = (event: SupervisorEvent) => {
         if (matchesSubscribeFilter(event, filter)) stream.push(event);
       };
+      const push = (item: StreamItem<'supctl.subscribe'>) => stream.push(item);
       subscribers.add(listener);
+      subscriptions.add(push);
       return stream;
     },
     'supctl.tail': (ns, { channel = 'stdout', follow = true, offset = -1600 }, { signal }) => {
@@ -256,6 +262,9 @@ export function createFakeSupervisor(
       move(get(ns), state);
     },
     state: (ns) => get(ns).state,
+    dropEvents(dropped) {
+      for (const push of subscriptions) push({ type: 'EVENTS_DROPPED', dropped });
+    },
     get openStreams() {
       return streams;
     },
