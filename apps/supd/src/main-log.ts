@@ -32,6 +32,10 @@ export class MainLog implements MainLogger {
             path: this.path,
             maxBytes: options.config.logfileMaxBytes,
             backups: options.config.logfileBackups,
+            // A full disk: lines are lost until it has room, and supd carries on (supervisord
+            // prints the error on stderr and carries on too).
+            onError: (error) =>
+              process.stderr.write(`supd: could not write the main log ${this.path}: ${error.message}\n`),
           });
   }
 

@@ -121,6 +121,11 @@ export class ManagedProcess {
         childlogdir: ctx.childlogdir,
         identifier: ctx.identifier,
         stripAnsi: ctx.stripAnsi,
+        onWriteError: (error, path) =>
+          ctx.logger.log(
+            'error',
+            `could not write the ${name} log of '${config.name}' (${path}): ${error.message}; its output is lost until writing works again`,
+          ),
       });
     this.stdout = channel('stdout');
     this.stderr = config.redirectStderr ? null : channel('stderr');
@@ -295,6 +300,11 @@ export class ManagedProcess {
     this.#startMs = Date.now();
     this.#startedAt = monotonicMs();
     this.#change('STARTING');
+    const unopened = this.stdout.ensureOpen() ?? this.stderr?.ensureOpen() ?? null;
+    if (unopened !== null) {
+      this.#spawnFailed(`unknown error making dispatchers for '${this.name}': ${unopened}`);
+      return;
+    }
     let child: SpawnedChild;
     try {
       child = spawnChild({

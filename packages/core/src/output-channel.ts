@@ -1,7 +1,7 @@
 import type { ChannelConfig } from '@supctl/config';
 import { createAutoLogFile } from './auto-log-name.ts';
 import { writeSyslog } from './native-spawn.ts';
-import { RotatingFile } from './rotating-file.ts';
+import { RotatingFile, type RotatingFileOptions } from './rotating-file.ts';
 
 /** A listener for raw child output; it must not throw or block. */
 export type OutputListener = (chunk: Buffer) => void;
@@ -15,6 +15,12 @@ export interface OutputChannelOptions {
   readonly identifier: string;
   /** Remove `ESC[…<letter>` sequences before logging (`[supervisord] strip_ansi`). @default false */
   readonly stripAnsi?: boolean;
+  /**
+   * Told when writing the log file starts to fail (a full disk); the output is lost until it
+   * works again, and the daemon carries on (supervisord prints the error and carries on too).
+   * Without it such errors are thrown.
+   */
+  readonly onWriteError?: (error: NodeJS.ErrnoException, path: string) => void;
 }
 
 // Supervisor's stripEscapes: ESC [ then anything up to a letter.
@@ -50,7 +56,10 @@ export class OutputChannel {
   readonly channel: 'stdout' | 'stderr';
   /** The resolved log path, or null for NONE. */
   readonly path: string | null;
-  readonly #file: RotatingFile | null;
+  #file: RotatingFile | null = null;
+  // Why the log file could not be opened (EACCES, …), until it can.
+  #openError: string | null = null;
+  readonly #rotation: Omit<RotatingFileOptions, 'path'>;
   // Made on first use (a tail or a subscription): a Set costs some 150 bytes per channel.
   #listeners: Set<OutputListener> | null = null;
   readonly #stripAnsi: boolean;
@@ -71,16 +80,38 @@ export class OutputChannel {
               channel: options.channel,
               identifier: options.identifier,
             });
-    this.#file =
-      this.path === null
-        ? null
-        : new RotatingFile({
-            path: this.path,
-            maxBytes: options.config.logfileMaxBytes,
-            backups: options.config.logfileBackups,
-          });
+    const { onWriteError } = options;
+    const path = this.path;
+    this.#rotation = {
+      maxBytes: options.config.logfileMaxBytes,
+      backups: options.config.logfileBackups,
+      onError: onWriteError && path !== null ? (error) => onWriteError(error, path) : undefined,
+    };
+    // A file that cannot be opened now (a path the daemon's user may not write) is no error yet:
+    // supervisord opens it when it spawns, and a spawn fails then (see ensureOpen).
+    this.#open();
     this.#stripAnsi = options.stripAnsi ?? false;
     this.#syslogPrefix = options.config.syslog ? Buffer.from(`${options.processName} `) : null;
+  }
+
+  #open(): void {
+    if (this.path === null) return;
+    try {
+      this.#file = new RotatingFile({ path: this.path, ...this.#rotation });
+      this.#openError = null;
+    } catch (error) {
+      this.#openError = (error as NodeJS.ErrnoException).code ?? String(error);
+    }
+  }
+
+  /**
+   * Opens the log file if that failed before. Returns why it still cannot be (`EACCES`, …), or
+   * null once it is open (or there is none): a spawn without its log fails, as supervisord's
+   * "unknown error making dispatchers".
+   */
+  ensureOpen(): string | null {
+    if (this.#openError !== null) this.#open();
+    return this.#openError;
   }
 
   /** Logs one chunk of child output, then hands it to the listeners. */

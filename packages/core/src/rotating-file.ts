@@ -21,6 +21,12 @@ export interface RotatingFileOptions {
   readonly maxBytes?: number;
   /** Backups kept (`.1` newest … `.N`); 0 = truncate instead of rotating. @default 0 */
   readonly backups?: number;
+  /**
+   * Where errors of writing, rotating and reopening go (a full disk: ENOSPC), instead of being
+   * thrown: once each time writing starts to fail, not for every write that fails after. What
+   * could not be written is lost; the next write tries again. Without it they are thrown.
+   */
+  readonly onError?: (error: NodeJS.ErrnoException) => void;
 }
 
 /**
@@ -42,12 +48,32 @@ export class RotatingFile {
   #size = 0;
   #pending: Uint8Array[] = [];
   #flushScheduled = false;
+  readonly #onError: ((error: NodeJS.ErrnoException) => void) | undefined;
+  // The code of the failure being reported (ENOSPC, …) until a write succeeds again.
+  #failing: string | null = null;
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
     this.maxBytes = options.maxBytes ?? 0;
     this.backups = options.backups ?? 0;
+    this.#onError = options.onError;
     this.#fd = this.#open();
+  }
+
+  // Runs `action`, handing what it throws to onError (if given), once per failure.
+  #guard(action: () => void): void {
+    if (this.#onError === undefined) {
+      action();
+      return;
+    }
+    try {
+      action();
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const code = e.code ?? e.message;
+      if (this.#failing !== code) this.#onError(e);
+      this.#failing = code;
+    }
   }
 
   /** Bytes in the current base file, as far as this writer knows (after flushing). */
@@ -59,8 +85,10 @@ export class RotatingFile {
   /** Appends `chunk` completely, then rotates if due. */
   write(chunk: Uint8Array): void {
     this.flush();
-    this.#writeAll([chunk], chunk.length);
-    if (this.maxBytes > 0 && this.#size >= this.maxBytes) this.rotate();
+    this.#guard(() => {
+      this.#writeAll([chunk], chunk.length);
+      if (this.maxBytes > 0 && this.#size >= this.maxBytes) this.rotate();
+    });
   }
 
   /**
@@ -89,6 +117,10 @@ export class RotatingFile {
     const pending = this.#pending;
     if (pending.length === 0) return;
     this.#pending = [];
+    this.#guard(() => this.#flushChunks(pending));
+  }
+
+  #flushChunks(pending: Uint8Array[]): void {
     let start = 0;
     let bytes = 0;
     for (let i = 0; i < pending.length; i++) {
@@ -106,6 +138,10 @@ export class RotatingFile {
   /** Rotates now (Supervisor's doRollover). */
   rotate(): void {
     this.flush();
+    this.#guard(() => this.#rotate());
+  }
+
+  #rotate(): void {
     if (this.backups <= 0) {
       if (this.#fd !== null) ftruncateSync(this.#fd, 0);
       this.#size = 0;
@@ -124,15 +160,19 @@ export class RotatingFile {
   reopen(): void {
     this.flush();
     this.#closeFd();
-    this.#fd = this.#open();
+    this.#guard(() => {
+      this.#fd = this.#open();
+    });
   }
 
   /** Removes the base file and starts a new empty one (Supervisor's `clear`). */
   clear(): void {
     this.flush();
     this.#closeFd();
-    rmSync(this.path, { force: true });
-    this.#fd = this.#open();
+    this.#guard(() => {
+      rmSync(this.path, { force: true });
+      this.#fd = this.#open();
+    });
   }
 
   close(): void {
@@ -156,6 +196,7 @@ export class RotatingFile {
       written = skipped;
     }
     this.#size += bytes;
+    this.#failing = null;
   }
 
   #open(): number {

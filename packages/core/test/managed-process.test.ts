@@ -190,6 +190,50 @@ describe('startsecs, backoff, FATAL', () => {
     );
   });
 
+  test("a log file that cannot be opened fails the spawn (supervisord's words), not the supervisor", async () => {
+    // `/` cannot be opened for appending (EISDIR), whoever we are; a daemon whose user may not
+    // write a log gets EACCES the same way.
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'nolog',
+        command: 'sleep 10',
+        stdout: { logfile: { kind: 'file', path: '/' } },
+        startRetries: 1,
+      }),
+      makeProcessConfig({ name: 'fine', command: 'sleep 10', startSecs: 0 }),
+    ]);
+    await h.waitForState('nolog', 'FATAL');
+    expect(h.supervisor.getProcess('nolog').info().spawnerr).toBe(
+      "unknown error making dispatchers for 'nolog': EISDIR",
+    );
+    expect(h.lines).toContain("info spawnerr: unknown error making dispatchers for 'nolog': EISDIR");
+    await h.waitForState('fine', 'RUNNING');
+  });
+
+  test('a full disk loses the output, not the supervisor: one error line, and the process runs on', async () => {
+    // /dev/full opens, and every write to it fails with ENOSPC.
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'full',
+        command: "sh -c 'while :; do echo hello; sleep 0.02; done'",
+        startSecs: 0,
+        stdout: { logfile: { kind: 'file', path: '/dev/full' }, logfileMaxBytes: 0 },
+      }),
+    ]);
+    await h.waitForState('full', 'RUNNING');
+    const errors = () => h.lines.filter((line) => line.startsWith('error '));
+    await waitFor(() => errors().length > 0, { what: 'the write error in the main log' });
+    expect(errors()).toEqual([
+      "error could not write the stdout log of 'full' (/dev/full): ENOSPC: no space left on device, write; its output is lost until writing works again",
+    ]);
+    // Output goes on arriving (listeners still get it) without another error line.
+    let chunks = 0;
+    h.supervisor.getProcess('full').stdout.listen(() => chunks++);
+    await waitFor(() => chunks >= 5, { what: 'more output after the error' });
+    expect(errors()).toHaveLength(1);
+    expect(h.supervisor.getProcess('full').state).toBe('RUNNING');
+  });
+
   test('BACKOFF → STOPPED on stop, with pid 0; start on BACKOFF is ALREADY_STARTED', async () => {
     await using h = await startHarness(
       [makeProcessConfig({ name: 'q', command: fixtureCommand('exit-with', 1), startSecs: 5 })],
