@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
@@ -111,31 +111,37 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
   let uid: number | undefined;
   let gid: number | undefined;
   let groups: number[] | undefined;
+  // What supervisord's forked child fails at, in its order (setuid, chdir, execve), it writes to
+  // its stderr before it exits 127; supervisord logs the process as spawned, then exited. Here a
+  // stand-in child writes the same and exits 127.
+  let failure: string | null = null;
   if (config.user !== null) {
     const user = lookupUser(config.user);
     if (user === undefined) throw new SpawnError(`couldn't find user ${config.user}`);
     const current = process.getuid?.();
     if (current !== user.uid) {
-      if (current !== 0) {
-        const text = `couldn't setuid to ${user.uid}: Can't drop privilege as nonroot user`;
-        throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
-      }
+      if (current !== 0) failure = `couldn't setuid to ${user.uid}: Can't drop privilege as nonroot user`;
       uid = user.uid;
       gid = user.gid;
       groups = supplementaryGroups(user.name, user.gid);
     }
   }
-  if (config.directory !== null && !isDirectory(config.directory)) {
-    const text = `couldn't chdir to ${config.directory}: ENOENT`;
-    throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
+  const native = nativeSpawner();
+  // The native helper's child changes directory itself, and says why it could not in the same
+  // words; node:child_process would fail the spawn instead, so the directory is checked here.
+  if (failure === null && native === null && config.directory !== null) {
+    const error = chdirError(config.directory);
+    if (error !== null) failure = `couldn't chdir to ${config.directory}: ${error}`;
   }
   // A NUL cannot reach execve (C strings end there); Python refuses it with a ValueError in the
-  // forked child, which then exits 127: make it the same "not spawned" failure here.
-  if (hasNul([resolved.file, config.directory ?? '', ...resolved.argv]) || envHasNul(env)) {
-    const text = `couldn't exec ${resolved.argv[0]}: embedded null byte`;
-    throw new SpawnError(text, `supervisor: ${text}\n${NOT_SPAWNED}`);
+  // forked child, which then exits 127.
+  if (
+    failure === null &&
+    (hasNul([resolved.file, config.directory ?? '', ...resolved.argv]) || envHasNul(env))
+  ) {
+    failure = `couldn't exec ${resolved.argv[0]}: embedded null byte`;
   }
-  const native = nativeSpawner();
+  if (failure !== null) return spawnStandIn(native, `supervisor: ${failure}\n${NOT_SPAWNED}`, options);
   if (native !== null) {
     return nativeSpawn(native, {
       file: resolved.file,
@@ -150,17 +156,58 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
       openFiles: options.openFiles,
     });
   }
+  return nodeSpawn(resolved.file, resolved.argv, {
+    cwd: config.directory ?? undefined,
+    env,
+    umask: config.umask,
+    uid,
+    gid,
+  });
+}
+
+type NativeBinding = NonNullable<ReturnType<typeof nativeSpawner>>;
+
+// The child that stands in for one that failed before exec: writes `text` to its stderr (the
+// process's stderr log, or stdout's with redirect_stderr) and exits 127.
+function spawnStandIn(native: NativeBinding | null, text: string, options: SpawnChildOptions): SpawnedChild {
+  const argv = ['sh', '-c', 'printf "%s" "$0" >&2; exit 127', text];
+  if (native !== null) {
+    return nativeSpawn(native, {
+      file: '/bin/sh',
+      argv,
+      env: {},
+      cwd: null,
+      umask: null,
+      redirectStderr: options.config.redirectStderr,
+      openFiles: options.openFiles,
+    });
+  }
+  // node:child_process cannot put stderr into the stdout pipe: the shell does.
+  const script = options.config.redirectStderr ? 'printf "%s" "$0"; exit 127' : argv[2]!;
+  return nodeSpawn('/bin/sh', ['sh', '-c', script, text], { env: {}, umask: null });
+}
+
+interface NodeSpawnOptions {
+  readonly cwd?: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly umask: number | null;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+}
+
+// node:child_process, where the native helper is missing.
+function nodeSpawn(file: string, argv: readonly string[], options: NodeSpawnOptions): ChildProcess {
   // Node has no umask option: the forked child inherits ours, and spawn() forks synchronously.
-  const previousUmask = config.umask === null ? null : process.umask(config.umask);
+  const previousUmask = options.umask === null ? null : process.umask(options.umask);
   try {
-    const child = spawn(resolved.file, resolved.argv.slice(1), {
-      argv0: resolved.argv[0],
-      cwd: config.directory ?? undefined,
-      env,
+    const child = spawn(file, argv.slice(1), {
+      argv0: argv[0],
+      cwd: options.cwd,
+      env: options.env,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
-      uid,
-      gid,
+      uid: options.uid,
+      gid: options.gid,
     });
     child.stdin?.on('error', () => {}); // EPIPE once the child is gone
     child.on('error', () => {}); // kill errors are handled where they happen
@@ -241,10 +288,13 @@ function envHasNul(env: Readonly<Record<string, string>>): boolean {
   return false;
 }
 
-function isDirectory(path: string): boolean {
+// Why chdir to `path` would fail (ENOENT, ENOTDIR, EACCES), or null.
+function chdirError(path: string): string | null {
   try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    if (!statSync(path).isDirectory()) return 'ENOTDIR';
+    accessSync(path, constants.X_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'ENOENT';
   }
 }

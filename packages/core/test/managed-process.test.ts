@@ -173,7 +173,7 @@ describe('startsecs, backoff, FATAL', () => {
     );
   });
 
-  test('a bad directory writes the child-side messages to the process log', async () => {
+  test('a bad directory: the child is spawned, writes why to the process log and exits 127', async () => {
     await using h = await startHarness([
       makeProcessConfig({
         name: 'baddir',
@@ -184,7 +184,13 @@ describe('startsecs, backoff, FATAL', () => {
     ]);
     await h.waitForState('baddir', 'FATAL');
     const p = h.supervisor.getProcess('baddir');
-    expect(p.info().spawnerr).toBe("couldn't chdir to /nonexistent/dir: ENOENT");
+    // As supervisord: the child is spawned, says why on its stderr, and exits 127.
+    expect(p.info().spawnerr).toBe(EXITED_TOO_QUICKLY);
+    expect(h.lines.map((line) => line.replace(/pid \d+/, 'pid N'))).toEqual([
+      "info spawned: 'baddir' with pid N",
+      'warn exited: baddir (exit status 127; not expected)',
+      'info gave up: baddir entered FATAL state, too many start retries too quickly',
+    ]);
     expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(
       "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n",
     );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fixtureCommand } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
-import { buildChildEnv, spawnerKind } from '../src/index.ts';
+import { buildChildEnv, EXITED_TOO_QUICKLY, spawnerKind } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
 
@@ -131,10 +131,15 @@ test('an unknown user is a spawn error', async () => {
   expect(h.supervisor.getProcess('u').info().spawnerr).toBe("couldn't find user no-such-user-x");
 });
 
-test('a NUL in the environment is a spawn error, not a crash', async () => {
+test('a NUL in the environment fails in the child, as in supervisord (exit 127), not the supervisor', async () => {
   await using h = await startHarness([
     makeProcessConfig({ name: 'nul', command: 'true', environment: { X: 'a\0b' }, startRetries: 0 }),
   ]);
   await h.waitForState('nul', 'FATAL');
-  expect(h.supervisor.getProcess('nul').info().spawnerr).toBe("couldn't exec true: embedded null byte");
+  const p = h.supervisor.getProcess('nul');
+  expect(p.info().spawnerr).toBe(EXITED_TOO_QUICKLY);
+  expect(h.lines).toContain('warn exited: nul (exit status 127; not expected)');
+  expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(
+    "supervisor: couldn't exec true: embedded null byte\nsupervisor: child process was not spawned\n",
+  );
 });
