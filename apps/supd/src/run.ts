@@ -265,14 +265,14 @@ export async function runSupd(options: RunOptions): Promise<number> {
           'critical',
           'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
         );
-      } else if (uid !== null) {
-        log.log('info', `Set uid to user ${uid} succeeded`);
       }
       // supervisord's own warnings in its words; supd's lint says where (file:line [section] option).
+      // As supervisord: criticals, warnings, then infos (parsing's, then the uid's).
       for (const w of config.warnings) {
         log.log('warn', w.origin === 'supervisor' ? w.message : formatIssue({ ...w, detail: w.message }));
       }
       for (const info of config.infos) log.log('info', info);
+      if (uid !== null) log.log('info', `Set uid to user ${uid} succeeded`);
       if (wantsSyslog(config) && spawnerKind() !== 'native') {
         log.log(
           'warn',

@@ -230,6 +230,33 @@ describe.runIf(runE2e)('supd', () => {
     expect(existsSync(join(dir.path, 'other.pid'))).toBe(false);
   });
 
+  // user=root: as root only (CI runs as root).
+  test.runIf(process.getuid?.() === 0)(
+    "start-up lines in supervisord's order: warnings, parsing's infos, then the uid's",
+    async () => {
+      await using dir = makeTempDir();
+      writeFileSync(join(dir.path, 'extra.conf'), '');
+      const file = config(
+        dir.path,
+        SLEEPER,
+        'user=root\n[include]\nfiles=%(here)s/extra.conf %(here)s/none-*.conf',
+      );
+      await using _supd = startSupd(['-n', '-c', file], dir.path);
+      const log = join(dir.path, 'supd.log');
+      await waitForLog(log, /success: sleeper entered RUNNING state/);
+      const lines = readLog(log)
+        .split('\n')
+        .map((line) => line.slice(24))
+        .slice(0, 4);
+      expect(lines).toEqual([
+        `WARN No file matches via include "${dir.path}/none-*.conf"`,
+        `INFO Included extra file "${dir.path}/extra.conf" during parsing`,
+        'INFO Set uid to user 0 succeeded',
+        `INFO supervisord started with pid ${_supd.child.pid}`,
+      ]);
+    },
+  );
+
   test('after start and after each reload, supd returns the memory starting used (a DEBG line)', async () => {
     await using dir = makeTempDir();
     const file = config(dir.path, SLEEPER, 'loglevel=debug');
