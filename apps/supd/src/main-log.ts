@@ -48,10 +48,11 @@ export class MainLog implements MainLogger {
     const now = new Date();
     const line = formatMainLogLine(now, level, message);
     if (this.#syslog) {
-      // supervisord sends a message of several lines as that many, each with date and level.
-      const lines = message.split('\n');
-      if (lines.length > 1 && lines.at(-1) === '') lines.pop();
-      for (const piece of lines) writeSyslog(Buffer.from(formatMainLogLine(now, level, piece)));
+      // supervisord sends a message of several lines as that many (trailing newlines dropped),
+      // each with date and level.
+      for (const piece of message.replace(/\n+$/, '').split('\n')) {
+        writeSyslog(Buffer.from(formatMainLogLine(now, level, piece)));
+      }
     } else this.#file?.write(Buffer.from(line));
     this.#echo?.(line);
   }

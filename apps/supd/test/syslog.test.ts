@@ -68,17 +68,32 @@ afterAll(async () => {
   rmSync(DEV_LOG, { force: true }); // ours in any case: it did not exist before
 });
 
+// An event listener that takes each event and answers OK: its stdout is its protocol, which
+// supervisord never sends to syslog, whatever stdout_syslog says.
+const LISTENER_PROGRAM = `import sys
+while True:
+    sys.stdout.write('READY\\n'); sys.stdout.flush()
+    header = dict(x.split(':') for x in sys.stdin.readline().split())
+    sys.stdin.read(int(header['len']))
+    sys.stdout.write('RESULT 2\\nOK'); sys.stdout.flush()
+`;
+
+// One write with trailing newlines (dropped, as supervisord drops them), a blank line and a \r.
 const CONF = (dir: string) => `[supervisord]
 logfile=syslog
 pidfile=${dir}/sd.pid
 childlogdir=${dir}
 loglevel=debug
 [program:talk]
-command=sh -c 'printf "a\\n\\nb\\r\\nc\\n"; printf "oops\\n" >&2; exec sleep 300'
+command=sh -c 'printf "a\\n\\nb\\r\\nc\\n\\n\\n"; printf "oops\\n" >&2; exec sleep 300'
 stdout_syslog=true
 stderr_syslog=true
 startsecs=0
 autorestart=false
+[eventlistener:lis]
+command=python3 ${dir}/listener.py
+events=PROCESS_STATE
+stdout_syslog=true
 `;
 
 // `<14>Nov 25 01:08:23 supervisord: ` (libc's format: the day padded with a space) and the rest.
@@ -90,6 +105,7 @@ async function run(command: readonly string[]): Promise<string[]> {
   await using dir = makeTempDir();
   const file = join(dir.path, 'sd.conf');
   writeFileSync(file, CONF(dir.path));
+  writeFileSync(join(dir.path, 'listener.py'), LISTENER_PROGRAM);
   received = [];
   const daemon = spawn(command[0]!, [...command.slice(1), '-n', '-c', file], {
     cwd: dir.path,
@@ -104,6 +120,11 @@ async function run(command: readonly string[]): Promise<string[]> {
         what: "the child's lines in syslog",
       },
     );
+    // The listener has answered an event: had its stdout gone to syslog, that would be there.
+    await waitFor(() => received.some((m) => m.includes('DEBG lis: BUSY -> ACKNOWLEDGED')), {
+      timeoutMs: 15_000,
+      what: 'the listener to take an event',
+    });
     await waitFor(() => received.some((m) => m.includes(' DEBG c\n')), {
       what: 'the debug copy of the output',
     });
@@ -132,6 +153,7 @@ test.runIf(runE2e && !skipReason)(
       'talk c',
     ]);
     expect(childLines(ours)).toContain('talk oops');
+    expect(ours.filter((m) => m.startsWith('lis '))).toEqual([]);
     // Each main-log line as it would be in the file (newline included); a message of several lines
     // goes as that many, each with date and level.
     const main = mainLines(ours);

@@ -117,14 +117,18 @@ export class ManagedProcess {
       new OutputChannel({
         processName: config.name,
         channel: name,
-        config: config[name],
+        // An event listener's stdout is its protocol: supervisord never sends it to syslog.
+        config:
+          config.kind === 'eventlistener' && name === 'stdout'
+            ? { ...config.stdout, syslog: false }
+            : config[name],
         childlogdir: ctx.childlogdir,
         identifier: ctx.identifier,
         stripAnsi: ctx.stripAnsi,
         onWriteError: (error, path) =>
           ctx.logger.log(
             'error',
-            `could not write the ${name} log of '${config.name}' (${path}): ${error.message}; its output is lost until writing works again`,
+            `could not write the ${name} log of '${config.name}' (${path}): ${error.message} (said once until it works again; output may be lost meanwhile)`,
           ),
       });
     this.stdout = channel('stdout');
@@ -317,7 +321,6 @@ export class ManagedProcess {
       });
     } catch (error) {
       if (error instanceof SpawnError) {
-        if (error.childOutput) (this.stderr ?? this.stdout).write(Buffer.from(error.childOutput));
         this.#spawnFailed(error.message);
         return;
       }

@@ -35,14 +35,18 @@ const NEWLINE = 0x0a;
 
 /**
  * `*_syslog=true`: each line of `chunk` to the system log as `<processName> <line>`, as
- * supervisord sends them: split at `\n` only (a `\r` stays), blank lines included, a chunk's
- * unfinished last line as it is.
+ * supervisord sends them: the chunk's trailing newlines dropped, then split at `\n` only (a `\r`
+ * stays), blank lines inside included, an unfinished last line as it is; a chunk of newlines
+ * alone is one blank line.
  */
 function syslogLines(prefix: Buffer, chunk: Buffer): void {
-  for (let start = 0; start < chunk.length; ) {
-    const end = chunk.indexOf(NEWLINE, start);
-    const stop = end < 0 ? chunk.length : end;
+  let end = chunk.length;
+  while (end > 0 && chunk[end - 1] === NEWLINE) end--;
+  for (let start = 0; ; ) {
+    const newline = chunk.indexOf(NEWLINE, start);
+    const stop = newline < 0 || newline > end ? end : newline;
     writeSyslog(Buffer.concat([prefix, chunk.subarray(start, stop)]));
+    if (stop >= end) return;
     start = stop + 1;
   }
 }

@@ -51,6 +51,8 @@ export class RotatingFile {
   readonly #onError: ((error: NodeJS.ErrnoException) => void) | undefined;
   // The code of the failure being reported (ENOSPC, …) until a write succeeds again.
   #failing: string | null = null;
+  #depth = 0; // guarded actions under way (they nest: write → rotate)
+  #failedNow = false; // one of them failed
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
@@ -60,19 +62,27 @@ export class RotatingFile {
     this.#fd = this.#open();
   }
 
-  // Runs `action`, handing what it throws to onError (if given), once per failure.
+  // Runs `action`, handing what it throws to onError (if given): once per failure, that is until
+  // an action (with the actions nested in it) completes without one.
   #guard(action: () => void): void {
     if (this.#onError === undefined) {
       action();
       return;
     }
+    this.#depth++;
     try {
       action();
     } catch (error) {
+      this.#failedNow = true;
       const e = error as NodeJS.ErrnoException;
       const code = e.code ?? e.message;
       if (this.#failing !== code) this.#onError(e);
       this.#failing = code;
+    } finally {
+      if (--this.#depth === 0) {
+        if (!this.#failedNow) this.#failing = null;
+        this.#failedNow = false;
+      }
     }
   }
 
@@ -159,20 +169,21 @@ export class RotatingFile {
   /** Closes and opens the path again (after an external logrotate moved it). */
   reopen(): void {
     this.flush();
-    this.#closeFd();
     this.#guard(() => {
+      this.#closeFd();
       this.#fd = this.#open();
     });
   }
 
-  /** Removes the base file and starts a new empty one (Supervisor's `clear`). */
+  /**
+   * Removes the base file and starts a new empty one (Supervisor's `clear`). Unlike writes, its
+   * failure is thrown even with `onError`: the caller (an RPC) reports it.
+   */
   clear(): void {
     this.flush();
     this.#closeFd();
-    this.#guard(() => {
-      rmSync(this.path, { force: true });
-      this.#fd = this.#open();
-    });
+    rmSync(this.path, { force: true });
+    this.#fd = this.#open();
   }
 
   close(): void {
@@ -196,7 +207,6 @@ export class RotatingFile {
       written = skipped;
     }
     this.#size += bytes;
-    this.#failing = null;
   }
 
   #open(): number {
@@ -205,8 +215,11 @@ export class RotatingFile {
     return fd;
   }
 
+  // The descriptor is forgotten before close: Linux releases it even when close reports an error
+  // (NFS: EIO, EDQUOT), and the number may soon belong to something else.
   #closeFd(): void {
-    if (this.#fd !== null) closeSync(this.#fd);
+    const fd = this.#fd;
     this.#fd = null;
+    if (fd !== null) closeSync(fd);
   }
 }

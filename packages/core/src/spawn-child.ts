@@ -71,17 +71,14 @@ export interface SpawnChildOptions {
 }
 
 /**
- * A spawn that failed before a child existed. `message` is the spawnerr; `childOutput` is what
- * supervisord's forked child would have written to its stderr before exiting 127 (a bad
- * directory or user), which we write to the process log instead.
+ * A spawn that failed before a child existed, as supervisord's do in its parent (a command not
+ * found, an unknown user): `message` is the spawnerr. What fails in supervisord's forked child
+ * fails in a child here too (see spawnChild).
  */
 export class SpawnError extends Error {
-  readonly childOutput: string;
-
-  constructor(message: string, childOutput = '') {
+  constructor(message: string) {
     super(message);
     this.name = 'SpawnError';
-    this.childOutput = childOutput;
   }
 }
 

@@ -230,7 +230,7 @@ describe('startsecs, backoff, FATAL', () => {
     const errors = () => h.lines.filter((line) => line.startsWith('error '));
     await waitFor(() => errors().length > 0, { what: 'the write error in the main log' });
     expect(errors()).toEqual([
-      "error could not write the stdout log of 'full' (/dev/full): ENOSPC: no space left on device, write; its output is lost until writing works again",
+      "error could not write the stdout log of 'full' (/dev/full): ENOSPC: no space left on device, write (said once until it works again; output may be lost meanwhile)",
     ]);
     // Output goes on arriving (listeners still get it) without another error line.
     let chunks = 0;

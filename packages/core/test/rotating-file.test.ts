@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
@@ -79,3 +79,36 @@ test('append batches a turn into one write with the rotation points of write, an
   expect(readFileSync(`${path}.1`, 'utf8')).toBe('ccdddddddddddd');
   expect(readFileSync(path, 'utf8')).toBe('eeeffg');
 });
+
+test('with onError, write failures are reported once per episode and not thrown; clear still throws', async () => {
+  // /dev/full opens, and every write to it fails with ENOSPC.
+  const errors: string[] = [];
+  const full = new RotatingFile({ path: '/dev/full', onError: (e) => errors.push(e.code ?? e.message) });
+  full.write(Buffer.from('one\n'));
+  full.write(Buffer.from('two\n'));
+  full.append(Buffer.from('three\n'));
+  full.append(Buffer.from('four\n'));
+  full.flush();
+  expect(errors).toEqual(['ENOSPC']);
+  full.reopen(); // a success in between: the next failure is a new episode
+  full.write(Buffer.from('five\n'));
+  expect(errors).toEqual(['ENOSPC', 'ENOSPC']);
+  // clear() is an RPC's (clearProcessLogs): its failure goes to the caller, which answers FAILED.
+  // A directory where the log was cannot be removed as a file (as root too).
+  await using dir = makeTempDir();
+  const log = new RotatingFile({ path: join(dir.path, 'a.log'), onError: (e) => errors.push(e.message) });
+  replaceByDirectory(dir.path, 'a.log');
+  expect(() => log.clear()).toThrow(/EISDIR/);
+  log.close();
+  // Without onError, a write failure is thrown as before.
+  const plain = new RotatingFile({ path: '/dev/full' });
+  expect(() => plain.write(Buffer.from('x\n'))).toThrow(/ENOSPC/);
+  plain.close();
+  full.close();
+});
+
+// Replaces the file `name` in `dir` by a directory of that name: opening it for append fails.
+function replaceByDirectory(dir: string, name: string): void {
+  rmSync(join(dir, name), { force: true });
+  mkdirSync(join(dir, name));
+}
