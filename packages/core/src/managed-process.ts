@@ -31,7 +31,6 @@ import {
 /** The spawnerr of a process that exited before `startsecs`. */
 export const EXITED_TOO_QUICKLY = 'Exited too quickly (process log may have details)';
 
-/** What a process shares with its supervisor. */
 /** What a process gets from its supervisor: one object, shared by every process. */
 export interface ProcessContext {
   readonly logger: MainLogger;

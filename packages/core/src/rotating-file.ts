@@ -51,8 +51,6 @@ export class RotatingFile {
   readonly #onError: ((error: NodeJS.ErrnoException) => void) | undefined;
   // The code of the failure being reported (ENOSPC, …) until a write succeeds again.
   #failing: string | null = null;
-  #depth = 0; // guarded actions under way (they nest: write → rotate)
-  #failedNow = false; // one of them failed
 
   constructor(options: RotatingFileOptions) {
     this.path = options.path;
@@ -62,27 +60,21 @@ export class RotatingFile {
     this.#fd = this.#open();
   }
 
-  // Runs `action`, handing what it throws to onError (if given): once per failure, that is until
-  // an action (with the actions nested in it) completes without one.
+  // Runs `action` (one public operation, which calls only private ones), handing what it throws
+  // to onError if given: once per failure, that is until an operation completes without one.
   #guard(action: () => void): void {
     if (this.#onError === undefined) {
       action();
       return;
     }
-    this.#depth++;
     try {
       action();
+      this.#failing = null;
     } catch (error) {
-      this.#failedNow = true;
       const e = error as NodeJS.ErrnoException;
       const code = e.code ?? e.message;
       if (this.#failing !== code) this.#onError(e);
       this.#failing = code;
-    } finally {
-      if (--this.#depth === 0) {
-        if (!this.#failedNow) this.#failing = null;
-        this.#failedNow = false;
-      }
     }
   }
 
@@ -97,7 +89,7 @@ export class RotatingFile {
     this.flush();
     this.#guard(() => {
       this.#writeAll([chunk], chunk.length);
-      if (this.maxBytes > 0 && this.#size >= this.maxBytes) this.rotate();
+      if (this.maxBytes > 0 && this.#size >= this.maxBytes) this.#rotate();
     });
   }
 
@@ -137,7 +129,7 @@ export class RotatingFile {
       bytes += pending[i]!.length;
       if (this.maxBytes > 0 && this.#size + bytes >= this.maxBytes) {
         this.#writeAll(pending.slice(start, i + 1), bytes);
-        this.rotate();
+        this.#rotate();
         start = i + 1;
         bytes = 0;
       }

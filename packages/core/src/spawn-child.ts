@@ -165,23 +165,20 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
 type NativeBinding = NonNullable<ReturnType<typeof nativeSpawner>>;
 
 // The child that stands in for one that failed before exec: writes `text` to its stderr (the
-// process's stderr log, or stdout's with redirect_stderr) and exits 127.
+// process's stderr log, or stdout's with redirect_stderr, which the engine sees to with either
+// spawner) and exits 127.
 function spawnStandIn(native: NativeBinding | null, text: string, options: SpawnChildOptions): SpawnedChild {
   const argv = ['sh', '-c', 'printf "%s" "$0" >&2; exit 127', text];
-  if (native !== null) {
-    return nativeSpawn(native, {
-      file: '/bin/sh',
-      argv,
-      env: {},
-      cwd: null,
-      umask: null,
-      redirectStderr: options.config.redirectStderr,
-      openFiles: options.openFiles,
-    });
-  }
-  // node:child_process cannot put stderr into the stdout pipe: the shell does.
-  const script = options.config.redirectStderr ? 'printf "%s" "$0"; exit 127' : argv[2]!;
-  return nodeSpawn('/bin/sh', ['sh', '-c', script, text], { env: {}, umask: null });
+  if (native === null) return nodeSpawn('/bin/sh', argv, { env: {}, umask: null });
+  return nativeSpawn(native, {
+    file: '/bin/sh',
+    argv,
+    env: {},
+    cwd: null,
+    umask: null,
+    redirectStderr: options.config.redirectStderr,
+    openFiles: options.openFiles,
+  });
 }
 
 interface NodeSpawnOptions {

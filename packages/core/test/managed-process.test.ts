@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fixtureCommand, isPidAlive, waitFor } from '@supctl/test-utils';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixtureCommand, isPidAlive, makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { EXITED_TOO_QUICKLY, SupervisorError } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
@@ -196,6 +197,24 @@ describe('startsecs, backoff, FATAL', () => {
     );
   });
 
+  test('with redirect_stderr the child-side failure goes to the stdout log', async () => {
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'baddir',
+        command: 'sleep 10',
+        directory: '/nonexistent/dir',
+        redirectStderr: true,
+        startRetries: 0,
+      }),
+    ]);
+    await h.waitForState('baddir', 'FATAL');
+    const p = h.supervisor.getProcess('baddir');
+    expect(p.stderr).toBeNull();
+    expect(readFileSync(p.stdout.path!, 'utf8')).toBe(
+      "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n",
+    );
+  });
+
   test("a log file that cannot be opened fails the spawn (supervisord's words), not the supervisor", async () => {
     // `/` cannot be opened for appending (EISDIR), whoever we are; a daemon whose user may not
     // write a log gets EACCES the same way.
@@ -214,6 +233,28 @@ describe('startsecs, backoff, FATAL', () => {
     );
     expect(h.lines).toContain("info spawnerr: unknown error making dispatchers for 'nolog': EISDIR");
     await h.waitForState('fine', 'RUNNING');
+  });
+
+  test('a log file that can be opened by the next spawn is opened then', async () => {
+    await using logs = makeTempDir();
+    const path = join(logs.path, 'later', 'x.log'); // its directory does not exist yet: ENOENT
+    await using h = await startHarness([
+      makeProcessConfig({
+        name: 'later',
+        command: 'sleep 10',
+        startSecs: 0,
+        startRetries: 0,
+        stdout: { logfile: { kind: 'file', path } },
+      }),
+    ]);
+    await h.waitForState('later', 'FATAL');
+    expect(h.supervisor.getProcess('later').info().spawnerr).toBe(
+      "unknown error making dispatchers for 'later': ENOENT",
+    );
+    mkdirSync(join(logs.path, 'later'));
+    await h.supervisor.getProcess('later').start();
+    expect(h.supervisor.getProcess('later').state).toBe('RUNNING');
+    expect(existsSync(path)).toBe(true);
   });
 
   test('a full disk loses the output, not the supervisor: one error line, and the process runs on', async () => {

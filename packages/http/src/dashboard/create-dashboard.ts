@@ -137,12 +137,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       };
       await snapshot();
       for await (const event of events) {
-        // Group changes and events missed (EVENTS_DROPPED: the page fell behind) redraw it all.
-        if (
-          event.type === 'EVENTS_DROPPED' ||
-          !('processName' in event) ||
-          event.type.startsWith('PROCESS_GROUP')
-        ) {
+        // Group changes, and events that name no process (EVENTS_DROPPED among them: the page
+        // fell behind and missed some), redraw it all.
+        if (!('processName' in event) || event.type.startsWith('PROCESS_GROUP')) {
           await snapshot();
           continue;
         }
