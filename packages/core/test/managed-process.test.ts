@@ -182,25 +182,9 @@ describe('startsecs, backoff, FATAL', () => {
         directory: '/nonexistent/dir',
         startRetries: 0,
       }),
-    ]);
-    await h.waitForState('baddir', 'FATAL');
-    const p = h.supervisor.getProcess('baddir');
-    // As supervisord: the child is spawned, says why on its stderr, and exits 127.
-    expect(p.info().spawnerr).toBe(EXITED_TOO_QUICKLY);
-    expect(h.lines.map((line) => line.replace(/pid \d+/, 'pid N'))).toEqual([
-      "info spawned: 'baddir' with pid N",
-      'warn exited: baddir (exit status 127; not expected)',
-      'info gave up: baddir entered FATAL state, too many start retries too quickly',
-    ]);
-    expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(
-      "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n",
-    );
-  });
-
-  test('with redirect_stderr the child-side failure goes to the stdout log', async () => {
-    await using h = await startHarness([
+      // With redirect_stderr the words go to the stdout log.
       makeProcessConfig({
-        name: 'baddir',
+        name: 'redirected',
         command: 'sleep 10',
         directory: '/nonexistent/dir',
         redirectStderr: true,
@@ -208,11 +192,22 @@ describe('startsecs, backoff, FATAL', () => {
       }),
     ]);
     await h.waitForState('baddir', 'FATAL');
+    await h.waitForState('redirected', 'FATAL');
     const p = h.supervisor.getProcess('baddir');
-    expect(p.stderr).toBeNull();
-    expect(readFileSync(p.stdout.path!, 'utf8')).toBe(
-      "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n",
-    );
+    // As supervisord: the child is spawned, says why on its stderr, and exits 127.
+    expect(p.info().spawnerr).toBe(EXITED_TOO_QUICKLY);
+    const own = h.lines.filter((line) => line.includes('baddir'));
+    expect(own.map((line) => line.replace(/pid \d+/, 'pid N'))).toEqual([
+      "info spawned: 'baddir' with pid N",
+      'warn exited: baddir (exit status 127; not expected)',
+      'info gave up: baddir entered FATAL state, too many start retries too quickly',
+    ]);
+    const words =
+      "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n";
+    expect(readFileSync(p.stderr!.path!, 'utf8')).toBe(words);
+    const redirected = h.supervisor.getProcess('redirected');
+    expect(redirected.stderr).toBeNull();
+    expect(readFileSync(redirected.stdout.path!, 'utf8')).toBe(words);
   });
 
   test("a log file that cannot be opened fails the spawn (supervisord's words), not the supervisor", async () => {
