@@ -14,6 +14,7 @@ export default defineProject({
       'test/supervisor.test.ts',
       'test/output-channel.test.ts',
       'test/spawn-child.test.ts',
+      'test/fcgi-socket.test.ts',
       'test/event-pool.test.ts',
       'test/from-ini.test.ts',
     ],

@@ -435,6 +435,8 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       try {
         p.sendStdin(chars);
       } catch (e) {
+        // NOT_RUNNING, or NO_FILE (a FastCGI process's stdin is its socket): named as asked.
+        if (e instanceof SupervisorError) throw new Fault(e.code, name);
         throw toFault(e);
       }
       return true;

@@ -155,8 +155,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   } catch (e) {
     if (e instanceof UsageError || e instanceof StartupError) {
-      io.stderr(`Error: ${e.message}\nFor help, use ${argv0} -h\n`);
-      process.exitCode = 2;
+      const exitCode = e instanceof StartupError ? e.exitCode : 2;
+      // Usage and config errors point to -h, as supervisord's do; other failures do not.
+      io.stderr(`Error: ${e.message}\n${exitCode === 2 ? `For help, use ${argv0} -h\n` : ''}`);
+      process.exitCode = exitCode;
       return;
     }
     throw e;

@@ -11,7 +11,7 @@ import {
   formatIssue,
   load,
 } from '@supctl/config';
-import { cleanupAutoLogs, type MainLogger, Supervisor, spawnerKind } from '@supctl/core';
+import { cleanupAutoLogs, FcgiSocketError, type MainLogger, Supervisor, spawnerKind } from '@supctl/core';
 import type { SupervisorStateName } from '@supctl/events';
 import type { ApiImplementation } from '@supctl/rpc';
 import { createApi, type DaemonHandle } from './api.ts';
@@ -74,10 +74,13 @@ export interface HttpDaemon {
 export class StartupError extends Error {
   /** supervisord's wording of the same problem (what `reread` shows as CANT_REREAD). */
   readonly supervisorMessage: string;
-  constructor(message: string, supervisorMessage = message) {
+  /** supd's exit code: 2 as supervisord's usage errors, 1 where supervisord fails otherwise. */
+  readonly exitCode: number;
+  constructor(message: string, supervisorMessage = message, exitCode = 2) {
     super(message);
     this.name = 'StartupError';
     this.supervisorMessage = supervisorMessage;
+    this.exitCode = exitCode;
   }
 }
 
@@ -289,6 +292,15 @@ export async function runSupd(options: RunOptions): Promise<number> {
         serverUrl: serverUrlFor(config),
         childOpenFiles,
       });
+      try {
+        // supervisord makes its groups before it opens its servers: a FastCGI socket that cannot
+        // be made stops it there (with exit 1; supervisord's traceback ends with this message).
+        supervisor.load();
+      } catch (e) {
+        if (!(e instanceof FcgiSocketError)) throw e;
+        log.log('critical', e.message);
+        throw new StartupError(e.message, e.message, 1);
+      }
       try {
         servers = await openServers({
           configs: config.httpServers,

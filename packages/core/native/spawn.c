@@ -27,8 +27,13 @@
 #include <linux/futex.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -795,8 +800,8 @@ static napi_value release(napi_env env, napi_callback_info info) {
 // child (chdir, setuid, exec) shows as supervisord's words on its stderr and exit status 127.
 // Throws an Error with errno and syscall when a pipe, the clone or its pidfd cannot be had.
 static napi_value spawn(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11], result = NULL;
+  size_t argc = 12;
+  napi_value argv[12], result = NULL;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, status[2] = {-1, -1};
   int reading_out = 0, reading_err = 0;
   struct spawn_record *r = NULL;
@@ -805,8 +810,8 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 11) {
-    napi_throw_type_error(env, NULL, "spawn() takes 11 arguments");
+  if (argc < 12) {
+    napi_throw_type_error(env, NULL, "spawn() takes 12 arguments");
     return NULL;
   }
   r = calloc(1, sizeof *r);
@@ -854,12 +859,14 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   napi_get_value_bool(env, argv[8], &redirect);
   int pipe_size = get_int(env, argv[9], 0);
   r->nofile = get_int(env, argv[10], -1);
+  // A descriptor of ours to be the child's stdin instead of a pipe (a FastCGI listening socket).
+  int stdin_fd = get_int(env, argv[11], -1);
   if (r->argv0 == NULL) {
     throw_errno(env, ENOMEM, "malloc");
     goto out;
   }
 
-  if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
+  if ((stdin_fd < 0 && pipe2(in, O_CLOEXEC) == -1) || pipe2(out, O_CLOEXEC) == -1 ||
       (!redirect && pipe2(err, O_CLOEXEC) == -1) || pipe2(status, O_CLOEXEC | O_NONBLOCK) == -1) {
     throw_errno(env, errno, "pipe2");
     goto out;
@@ -885,7 +892,7 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   int set = next_set;
   next_set = (next_set + 1) % SLOT_SETS;
   reclaim_set(set);
-  int child_ends[4] = {in[0], out[1], redirect ? out[1] : err[1], status[1]};
+  int child_ends[4] = {stdin_fd >= 0 ? stdin_fd : in[0], out[1], redirect ? out[1] : err[1], status[1]};
   for (int i = 0; i < 4; i++) {
     if (dup3(child_ends[i], reserved[set][i], O_CLOEXEC) == -1) {
       throw_errno(env, errno, "dup3");
@@ -948,7 +955,7 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
   napi_value values[6];
   int stdout_pipe_size = fcntl(out[0], F_GETPIPE_SZ);
   int fds[6] = {pid, in[1], out[0], redirect ? -1 : err[0], (int)id, stdout_pipe_size < 0 ? 0 : stdout_pipe_size};
-  close(in[0]);
+  if (in[0] >= 0) close(in[0]);
   close(out[1]);
   if (!redirect) close(err[1]);
   in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;  // now the caller's
@@ -1007,6 +1014,104 @@ static napi_value trim(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// listenSocket(path, -1, backlog, mode, uid, gid) or listenSocket(host, port, backlog) → the
+// descriptor of a listening stream socket, close-on-exec, for a FastCGI group: what supervisord
+// makes and hands its processes as their stdin. Node cannot hold a listening socket without
+// accepting on it, so it is made here. A unix socket's path is unlinked first (a stale socket
+// from a previous run), then the socket is bound, chowned (uid or gid >= 0), chmodded (mode >= 0)
+// and listened on; a TCP socket gets SO_REUSEADDR, as supervisord's. backlog < 0: SOMAXCONN.
+// Throws the errno with the failing call's name in `syscall`; a host that does not resolve
+// throws getaddrinfo's (negative) code and text, as Python's socket.gaierror has them.
+static napi_value listen_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "listenSocket(address, port, backlog[, mode, uid, gid])");
+    return NULL;
+  }
+  char *address = get_string(env, argv[0]);
+  if (address == NULL) {
+    napi_throw_type_error(env, NULL, "listenSocket(): address must be a string");
+    return NULL;
+  }
+  int port = get_int(env, argv[1], -1);
+  int backlog = get_int(env, argv[2], -1);
+  int mode = argc > 3 ? get_int(env, argv[3], -1) : -1;
+  int uid = argc > 4 ? get_int(env, argv[4], -1) : -1;
+  int gid = argc > 5 ? get_int(env, argv[5], -1) : -1;
+  if (backlog < 0) backlog = SOMAXCONN;
+  napi_value result = NULL;
+  int fd = -1;
+  const char *failed = NULL;
+  if (port < 0) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(address) >= sizeof addr.sun_path) {
+      errno = ENAMETOOLONG;
+      failed = "bind";
+    } else if (unlink(address) == -1 && errno != ENOENT) {
+      failed = "unlink";
+    } else if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+      failed = "socket";
+    } else {
+      strcpy(addr.sun_path, address);
+      if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        failed = "bind";
+      } else if ((uid >= 0 || gid >= 0) && chown(address, (uid_t)uid, (gid_t)gid) == -1) {
+        failed = "chown";
+      } else if (mode >= 0 && chmod(address, (mode_t)mode) == -1) {
+        failed = "chmod";
+      } else if (listen(fd, backlog) == -1) {
+        failed = "listen";
+      }
+      if (failed != NULL && strcmp(failed, "bind") != 0) {
+        int e = errno;
+        unlink(address);
+        errno = e;
+      }
+    }
+  } else {
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
+      struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *found = NULL;
+      int rc = getaddrinfo(address, NULL, &hints, &found);
+      if (rc != 0) {
+        napi_value message, err, value;
+        napi_create_string_utf8(env, gai_strerror(rc), NAPI_AUTO_LENGTH, &message);
+        napi_create_error(env, NULL, message, &err);
+        napi_create_int32(env, rc, &value);
+        napi_set_named_property(env, err, "errno", value);
+        napi_create_string_utf8(env, "getaddrinfo", NAPI_AUTO_LENGTH, &value);
+        napi_set_named_property(env, err, "syscall", value);
+        napi_throw(env, err);
+        free(address);
+        return NULL;
+      }
+      addr.sin_addr = ((struct sockaddr_in *)found->ai_addr)->sin_addr;
+      freeaddrinfo(found);
+    }
+    int on = 1;
+    if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+      failed = "socket";
+    } else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) {
+      failed = "setsockopt";
+    } else if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+      failed = "bind";
+    } else if (listen(fd, backlog) == -1) {
+      failed = "listen";
+    }
+  }
+  if (failed != NULL) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    throw_errno(env, e, failed);
+  } else {
+    napi_create_int32(env, fd, &result);
+  }
+  free(address);
+  return result;
+}
+
 // syslogLine(bytes) sends one message to the system log as supervisord does through Python's
 // syslog module, that is through libc's syslog(): ident "supervisord", facility user, level info
 // whatever the message (supervisord sends its main log's lines and its children's output alike as
@@ -1039,6 +1144,7 @@ NAPI_MODULE_INIT() {
       {"release", NULL, release, NULL, NULL, NULL, napi_default, NULL},
       {"trim", NULL, trim, NULL, NULL, NULL, napi_default, NULL},
       {"syslogLine", NULL, syslog_line, NULL, NULL, NULL, napi_default, NULL},
+      {"listenSocket", NULL, listen_socket, NULL, NULL, NULL, napi_default, NULL},
       {"resumeOutput", NULL, resume_output, NULL, NULL, NULL, napi_default, NULL},
       {"closeOutput", NULL, close_output_js, NULL, NULL, NULL, napi_default, NULL},
   };

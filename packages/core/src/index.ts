@@ -13,6 +13,7 @@ export type { EventPoolContext, PooledEvent } from './event-pool.ts';
 export { EventListenerPool } from './event-pool.ts';
 export type { EventFilter, WatchItem, WatchOptions } from './event-stream.ts';
 export { compileEventFilter } from './event-stream.ts';
+export { FcgiSocket, FcgiSocketError } from './fcgi-socket.ts';
 export type { ListenerChannelHooks } from './listener-channel.ts';
 export { ListenerChannel } from './listener-channel.ts';
 export type { MainLogger } from './main-log.ts';

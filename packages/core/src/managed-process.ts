@@ -11,6 +11,7 @@ import { CaptureParser } from './capture-parser.ts';
 import { monotonicMs } from './clock.ts';
 import { describeExit, describeProcess, signame } from './describe.ts';
 import { SupervisorError } from './errors.ts';
+import { type FcgiSocket, FcgiSocketError } from './fcgi-socket.ts';
 import type { MainLogger } from './main-log.ts';
 import { OutputChannel, stripAnsiEscapes } from './output-channel.ts';
 import { CommandError, type ResolvedCommand, resolveCommand } from './resolve-command.ts';
@@ -91,6 +92,8 @@ export class ManagedProcess {
   /** Null with `redirect_stderr` (stderr goes to {@link stdout}). */
   readonly stderr: OutputChannel | null;
   readonly #ctx: ProcessContext;
+  // The group's FastCGI socket, each child's stdin.
+  readonly #socket: FcgiSocket | null;
   #state: ProcessStateName = 'STOPPED';
   #child: SpawnedChild | null = null;
   #pid = 0;
@@ -108,10 +111,11 @@ export class ManagedProcess {
   // The output pipes of this process's children until each is done (a grandchild may hold one).
   #pipes: Set<OutputPipe> | null = null;
 
-  constructor(config: ProcessConfig, ctx: ProcessContext, group: string) {
+  constructor(config: ProcessConfig, ctx: ProcessContext, group: string, socket: FcgiSocket | null = null) {
     this.config = config;
     this.group = group;
     this.#ctx = ctx;
+    this.#socket = socket;
     const channel = (name: 'stdout' | 'stderr') =>
       new OutputChannel({
         processName: config.name,
@@ -242,11 +246,16 @@ export class ManagedProcess {
     this.#kill(num, false);
   }
 
-  /** Writes to the child's stdin. NOT_RUNNING without a live child. */
+  /**
+   * Writes to the child's stdin. NOT_RUNNING without a live child, NO_FILE when its stdin is a
+   * FastCGI socket.
+   */
   sendStdin(data: string | Uint8Array): void {
-    const stdin = this.#child?.stdin;
-    if (!stdin || this.#pid === 0 || this.#killing) throw new SupervisorError('NOT_RUNNING', this.name);
-    stdin.write(data);
+    if (this.#child === null || this.#pid === 0 || this.#killing) {
+      throw new SupervisorError('NOT_RUNNING', this.name);
+    }
+    if (this.#socket !== null) throw new SupervisorError('NO_FILE', this.name);
+    this.#child.stdin?.write(data);
   }
 
   /** Truncates the logs, only while the process has live pipes (as supervisord). */
@@ -308,6 +317,16 @@ export class ManagedProcess {
       this.#spawnFailed(`unknown error making dispatchers for '${this.name}': ${unopened}`);
       return;
     }
+    let stdinFd: number | undefined;
+    if (this.#socket !== null) {
+      try {
+        stdinFd = this.#socket.acquire();
+      } catch (error) {
+        if (!(error instanceof FcgiSocketError)) throw error;
+        this.#spawnFailed(error.message);
+        return;
+      }
+    }
     let child: SpawnedChild;
     try {
       child = spawnChild({
@@ -317,8 +336,10 @@ export class ManagedProcess {
         serverUrl: this.#ctx.serverUrl,
         resolved,
         openFiles: this.#ctx.childOpenFiles,
+        stdinFd,
       });
     } catch (error) {
+      if (stdinFd !== undefined) this.#socket?.release();
       if (error instanceof SpawnError) {
         this.#spawnFailed(error.message);
         return;
@@ -329,14 +350,17 @@ export class ManagedProcess {
       return;
     }
     if (child.pid === undefined) {
+      if (stdinFd !== undefined) this.#socket?.release();
       // The kernel refused (fork or exec); `error` tells why on the next tick.
       onSpawnRefused(child, (error) => this.#spawnFailed(spawnErrorText(error, this.config)));
       return;
     }
-    this.#attach(child);
+    this.#attach(child, stdinFd !== undefined);
   }
 
-  #attach(child: SpawnedChild): void {
+  // `holdsSocket`: the child has the group's FastCGI socket, given back once its exit is handled
+  // (after an immediate restart has taken it again, so that the socket stays open meanwhile).
+  #attach(child: SpawnedChild, holdsSocket: boolean): void {
     const pid = child.pid!;
     this.#child = child;
     this.#pid = pid;
@@ -358,7 +382,13 @@ export class ManagedProcess {
       readOutput(child, stream === child.stdout ? 'stdout' : 'stderr', sink);
       onPipeClosed(stream, () => pipes.delete(stream));
     }
-    onExit(child, (code, signal, coreDumped) => this.#finish(child, code, signal, coreDumped));
+    onExit(child, (code, signal, coreDumped) => {
+      try {
+        this.#finish(child, code, signal, coreDumped);
+      } finally {
+        if (holdsSocket) this.#socket?.release();
+      }
+    });
     this.#ctx.logger.log('info', `spawned: '${this.name}' with pid ${pid}`);
     const startMs = this.config.startSecs * 1000;
     if (startMs <= 0) this.#enterRunning();

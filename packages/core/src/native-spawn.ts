@@ -20,6 +20,8 @@ export interface NativeSpawnRequest {
   readonly redirectStderr: boolean;
   /** The child's soft open-files limit, set in the child before exec when below ours. */
   readonly openFiles?: number | undefined;
+  /** A descriptor of ours to be the child's stdin instead of a pipe (a FastCGI socket). */
+  readonly stdinFd?: number | undefined;
 }
 
 type ExitCallback = (id: number, code: number | null, signal: number, coreDumped: boolean) => void;
@@ -35,6 +37,15 @@ interface Binding {
   trim(): boolean;
   /** One message to the system log as supervisord sends it (libc's syslog(), user.info). */
   syslogLine(message: Buffer): void;
+  /** A listening socket's descriptor (see spawn.c); port -1: a unix socket at `address`. */
+  listenSocket(
+    address: string,
+    port: number,
+    backlog: number,
+    mode?: number,
+    uid?: number,
+    gid?: number,
+  ): number;
   /** Reads `fd` again after onOutput answered false. */
   resumeOutput(fd: number): void;
   /** Stops reading `fd` and closes it. */
@@ -51,6 +62,7 @@ interface Binding {
     redirectStderr: boolean,
     pipeSize: number,
     openFiles: number,
+    stdinFd: number,
   ): [pid: number, stdin: number, stdout: number, stderr: number, id: number, pipeBytes: number];
 }
 
@@ -252,9 +264,16 @@ function onExit(id: number, code: number | null, signal: number, coreDumped: boo
  * or start (no pidfd), or `SUPCTL_SPAWN=node` asks for node:child_process.
  */
 export function nativeSpawner(): Binding | null {
+  return process.env.SUPCTL_SPAWN === 'node' ? null : nativeHelper();
+}
+
+/**
+ * The native helper whichever spawner is chosen, for what only it can do (a FastCGI socket):
+ * null where it is not built or cannot load.
+ */
+export function nativeHelper(): Binding | null {
   if (binding !== undefined) return binding;
   binding = null;
-  if (process.env.SUPCTL_SPAWN === 'node') return binding;
   try {
     // By the package's own name, not a relative path, so a bundle of this code (supd's bin) that
     // lives elsewhere still finds the helper in the installed @supctl/core.
@@ -301,6 +320,7 @@ export function nativeSpawn(native: Binding, request: NativeSpawnRequest): Nativ
       request.redirectStderr,
       PIPE_SIZE,
       request.openFiles ?? -1,
+      request.stdinFd ?? -1,
     );
   } catch (error) {
     const { errno } = error as { errno?: number };

@@ -1,10 +1,12 @@
 import type { GroupConfig } from '@supctl/config';
 import { isStoppedState } from '@supctl/events';
+import { FcgiSocket } from './fcgi-socket.ts';
 import { ManagedProcess, type ProcessContext } from './managed-process.ts';
 
 /**
  * An active group: its config and one {@link ManagedProcess} per process config. Creating it
- * creates the AUTO log files.
+ * creates the AUTO log files; an `[fcgi-program:x]` group makes its socket and closes it again,
+ * to fail early as supervisord does (throws `FcgiSocketError`).
  */
 export class ProcessGroup {
   readonly config: GroupConfig;
@@ -18,10 +20,14 @@ export class ProcessGroup {
    * stops and signals them on request (`start g:*`, `stop all`); shutdown goes the reverse way.
    */
   readonly byPriority: readonly ManagedProcess[];
+  /** An `[fcgi-program:x]` group's socket, which its processes get as stdin. */
+  readonly socket: FcgiSocket | null;
 
   constructor(config: GroupConfig, ctx: ProcessContext) {
     this.config = config;
-    this.processes = config.processes.map((p) => new ManagedProcess(p, ctx, config.name));
+    this.socket = config.kind === 'fcgi-program' ? new FcgiSocket(config, ctx.logger) : null;
+    this.socket?.check();
+    this.processes = config.processes.map((p) => new ManagedProcess(p, ctx, config.name, this.socket));
     this.byPriority = [...this.processes].sort((a, b) => a.config.priority - b.config.priority);
   }
 
@@ -40,6 +46,7 @@ export class ProcessGroup {
 
   close(): void {
     for (const p of this.processes) p.close();
+    this.socket?.close();
   }
 }
 

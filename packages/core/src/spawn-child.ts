@@ -68,6 +68,11 @@ export interface SpawnChildOptions {
    * helper; node:child_process cannot, and its children inherit ours).
    */
   readonly openFiles?: number | undefined;
+  /**
+   * A listening socket of ours to be the child's stdin (fd 0) instead of a pipe: an
+   * `[fcgi-program:x]`'s (see FcgiSocket, which needs the native helper to exist).
+   */
+  readonly stdinFd?: number | undefined;
 }
 
 /**
@@ -151,6 +156,7 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
       groups,
       redirectStderr: config.redirectStderr,
       openFiles: options.openFiles,
+      stdinFd: options.stdinFd,
     });
   }
   return nodeSpawn(resolved.file, resolved.argv, {
@@ -159,6 +165,7 @@ export function spawnChild(options: SpawnChildOptions): SpawnedChild {
     umask: config.umask,
     uid,
     gid,
+    stdin: options.stdinFd,
   });
 }
 
@@ -187,6 +194,8 @@ interface NodeSpawnOptions {
   readonly umask: number | null;
   readonly uid?: number | undefined;
   readonly gid?: number | undefined;
+  /** A descriptor to be the child's stdin; a pipe otherwise. */
+  readonly stdin?: number | undefined;
 }
 
 // node:child_process, where the native helper is missing.
@@ -199,7 +208,7 @@ function nodeSpawn(file: string, argv: readonly string[], options: NodeSpawnOpti
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
       uid: options.uid,
       gid: options.gid,
     });

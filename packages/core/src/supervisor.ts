@@ -76,6 +76,7 @@ export class Supervisor implements AsyncDisposable {
   readonly #tickClock: (() => number) | undefined;
   readonly #ctx: ProcessContext;
   #closing: Promise<void> | null = null;
+  #loaded = false;
   #stopTicks: (() => void) | null = null;
 
   constructor(config: Config, options: SupervisorOptions = {}) {
@@ -169,10 +170,22 @@ export class Supervisor implements AsyncDisposable {
     return pool;
   }
 
-  /** Adds every configured group and starts the autostart processes, in priority order. */
-  async start(): Promise<void> {
+  /**
+   * Adds every configured group without starting anything, as supervisord makes its groups before
+   * it opens its servers: AUTO log files are created and each `[fcgi-program:x]` socket is tried,
+   * so that a socket that cannot be made fails here (`FcgiSocketError`). {@link start} does it
+   * when it was not done.
+   */
+  load(): void {
     if (this.#state !== 'RESTARTING') throw new SupervisorError('FAILED', 'already started');
+    if (this.#loaded) return;
     for (const group of sortGroups(this.#config.groups)) this.#addGroup(group);
+    this.#loaded = true;
+  }
+
+  /** Adds every configured group (unless {@link load} did) and starts the autostart processes, in priority order. */
+  async start(): Promise<void> {
+    this.load();
     this.#state = 'RUNNING';
     this.#emit({ type: 'SUPERVISOR_STATE_CHANGE_RUNNING' });
     this.#stopTicks = startTicks((event) => this.#emit(event), this.#tickClock);

@@ -52,3 +52,24 @@ export function supplementaryGroups(user: string, gid: number, groupFile = '/etc
   }
   return groups;
 }
+
+/**
+ * A group's gid by name or numeric gid in /etc/group (no NSS); `undefined` when unknown.
+ * @example
+ * lookupGroup('root'); // 0
+ */
+export function lookupGroup(group: string, groupFile = '/etc/group'): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(groupFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const numeric = /^\d+$/.test(group) ? Number(group) : undefined;
+  for (const line of text.split('\n')) {
+    const [name, , gid] = line.split(':');
+    if (name === undefined || gid === undefined || !/^\d+$/.test(gid)) continue;
+    if (name === group || Number(gid) === numeric) return Number(gid);
+  }
+  return numeric;
+}

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
  * - `listen-events <outFile> [mode]`: an event listener (Supervisor's protocol) that appends every
  *   envelope to `outFile` as a JSON line; modes `ok`, `fail-first`, `split`, `garbage`,
  *   `exit-busy`, `bench` (see the script).
+ * - `serve-stdin`: accepts on stdin, a listening socket (an `[fcgi-program:x]`'s), answering
+ *   each connection with `pid <pid>`; prints READY once listening.
  */
 export const FIXTURES = {
   'print-lines': fixturePath('print-lines.mjs'),
@@ -26,6 +28,7 @@ export const FIXTURES = {
   'print-env': fixturePath('print-env.mjs'),
   'echo-stdin': fixturePath('echo-stdin.mjs'),
   'listen-events': fixturePath('listen-events.mjs'),
+  'serve-stdin': fixturePath('serve-stdin.mjs'),
 } as const;
 
 /** The name of a fixture script. */

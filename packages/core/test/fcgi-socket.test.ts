@@ -1,0 +1,217 @@
+// [fcgi-program:x]: the group's listening socket, made by the engine and handed to every child as
+// its stdin, with supervisord's lifetime (made at the first spawn, closed after the last exit).
+// Real sockets and real children: the serve-stdin fixture accepts on its stdin.
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { parse } from '@supctl/config';
+import { fixtureCommand, makeTempDir, type TempDir, waitFor } from '@supctl/test-utils';
+import { describe, expect, test } from 'vitest';
+import { FcgiSocketError, Supervisor, SupervisorError, spawnerKind } from '../src/index.ts';
+import { nativeHelper } from '../src/native-spawn.ts';
+
+const helper = nativeHelper() !== null;
+if (!helper) {
+  console.warn('fcgi-socket tests skipped: the native helper is not built here (FastCGI sockets need it)');
+}
+
+// What a connection to `address` gets: the text until the server closes, or the error code.
+function ask(address: string | { port: number; host: string }): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = typeof address === 'string' ? connect(address) : connect(address.port, address.host);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('end', () => resolve(text));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+// A TCP port nothing listens on right now (the kernel's pick, released again).
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function occupy(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return server;
+}
+
+function supervisorFor(dir: TempDir, sections: string): { supervisor: Supervisor; lines: string[] } {
+  const text = `[supervisord]\nchildlogdir = ${dir.path}\n${sections}`;
+  const config = parse(text, { path: join(dir.path, 'supervisord.conf'), env: {} });
+  const lines: string[] = [];
+  const supervisor = new Supervisor(config, {
+    backoffStepMs: 50,
+    logger: { log: (level, m) => lines.push(`${level} ${m}`) },
+  });
+  return { supervisor, lines };
+}
+
+describe.skipIf(!helper)(`[fcgi-program:x] sockets (${spawnerKind()} spawner)`, () => {
+  test('a unix socket: every process accepts on it, it lives from the first spawn to the last exit', async () => {
+    await using dir = makeTempDir();
+    const path = join(dir.path, 'web.sock');
+    writeFileSync(path, 'stale'); // what a previous run may leave: replaced
+    const { supervisor, lines } = supervisorFor(
+      dir,
+      `[fcgi-program:web]
+command = ${fixtureCommand('serve-stdin')}
+socket = unix://${dir.path}/%(program_name)s.sock
+socket_mode = 0660
+process_name = %(program_name)s_%(process_num)s
+numprocs = 2
+startsecs = 0
+`,
+    );
+    await using _ = supervisor;
+    await supervisor.start();
+    const [web0, web1] = supervisor.getGroup('web').processes;
+    await waitFor(() => web0!.state === 'RUNNING' && web1!.state === 'RUNNING', { what: 'both RUNNING' });
+    // The group's creation tried the socket first, as supervisord's does, then the first spawn made it.
+    const url = `unix://${path}`;
+    expect(lines.filter((l) => l.includes('socket'))).toEqual([
+      `info Creating socket ${url}`,
+      `info Closing socket ${url}`,
+      `info Creating socket ${url}`,
+    ]);
+    expect(statSync(path).isSocket()).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o660);
+    const pids = [web0!.pid, web1!.pid];
+    await waitFor(async () => pids.map((p) => `pid ${p}\n`).includes(await ask(path)), {
+      what: 'an answer',
+      timeoutMs: 10_000,
+    });
+    expect(() => web0!.sendStdin('x')).toThrow(new SupervisorError('NO_FILE', 'web_0'));
+
+    await web0!.stop();
+    expect(pids.map((p) => `pid ${p}\n`)).toContain(await ask(path));
+    expect(await ask(path)).toBe(`pid ${web1!.pid}\n`);
+    expect(lines.filter((l) => l.includes('Closing socket'))).toHaveLength(1);
+    await web1!.stop();
+    expect(lines.at(-1)).toBe(`info Closing socket ${url}`);
+    expect(await ask(path)).toBe('ECONNREFUSED');
+    expect(statSync(path).isSocket()).toBe(true); // supervisord leaves the file too
+
+    await supervisor.startGroup('web', { wait: true });
+    expect(await ask(path)).toMatch(/^pid \d+\n$/);
+  });
+
+  test('a TCP socket, kept open while a killed child restarts at once', async () => {
+    await using dir = makeTempDir();
+    const port = await freePort();
+    const { supervisor, lines } = supervisorFor(
+      dir,
+      `[fcgi-program:api]
+command = ${fixtureCommand('serve-stdin')}
+socket = tcp://127.0.0.1:${port}
+socket_backlog = 16
+startsecs = 0
+autorestart = true
+`,
+    );
+    await using _ = supervisor;
+    await supervisor.start();
+    const api = supervisor.getProcess('api');
+    const address = { host: '127.0.0.1', port };
+    await waitFor(async () => (await ask(address)) === `pid ${api.pid}\n`, {
+      what: 'an answer',
+      timeoutMs: 10_000,
+    });
+    const before = api.pid;
+    const closings = lines.filter((l) => l.includes('Closing socket')).length;
+    process.kill(before, 'SIGKILL');
+    await waitFor(() => api.pid !== 0 && api.pid !== before, { what: 'a new child' });
+    expect(await ask(address)).toBe(`pid ${api.pid}\n`);
+    expect(lines.filter((l) => l.includes('Closing socket'))).toHaveLength(closings);
+  });
+
+  test('a socket that cannot be made: the group fails at creation, a later spawn fails with spawnerr', async () => {
+    await using dir = makeTempDir();
+    const port = await freePort();
+    const busy = await occupy(port);
+    try {
+      const sections = `[fcgi-program:api]
+command = ${fixtureCommand('serve-stdin')}
+socket = tcp://127.0.0.1:${port}
+startsecs = 0
+startretries = 1
+`;
+      const first = supervisorFor(dir, sections);
+      await using _first = first.supervisor;
+      const message = `Could not create FastCGI socket tcp://127.0.0.1:${port}: [Errno 98] Address already in use`;
+      await expect(first.supervisor.start()).rejects.toThrow(new FcgiSocketError(message));
+
+      // Free at creation, taken before the start: the spawn fails, and the engine carries on.
+      await new Promise((r) => busy.close(r));
+      const later = supervisorFor(dir, sections.replace('startsecs', 'autostart = false\nstartsecs'));
+      await using _later = later.supervisor;
+      await later.supervisor.start();
+      const again = await occupy(port);
+      try {
+        const api = later.supervisor.getProcess('api');
+        await expect(api.start()).rejects.toThrow(new SupervisorError('SPAWN_ERROR', 'api'));
+        expect(api.info().spawnerr).toBe(message);
+        await waitFor(() => api.state === 'FATAL', { what: 'FATAL' });
+        expect(later.lines).toContain(`info spawnerr: ${message}`);
+      } finally {
+        await new Promise((r) => again.close(r));
+      }
+    } finally {
+      if (busy.listening) await new Promise((r) => busy.close(r));
+    }
+  });
+
+  test('a directory where the unix socket should be: Python-style error naming the path', async () => {
+    await using dir = makeTempDir();
+    const path = join(dir.path, 'taken');
+    mkdirSync(path);
+    const { supervisor } = supervisorFor(
+      dir,
+      `[fcgi-program:web]\ncommand = ${fixtureCommand('serve-stdin')}\nsocket = unix://${path}\n`,
+    );
+    await using _ = supervisor;
+    await expect(supervisor.start()).rejects.toThrow(
+      `Could not create FastCGI socket unix://${path}: [Errno 21] Is a directory: '${path}'`,
+    );
+  });
+
+  test.skipIf(process.getuid?.() !== 0)('socket_owner, and the user= of the program by default', async () => {
+    await using dir = makeTempDir();
+    const { supervisor } = supervisorFor(
+      dir,
+      `[fcgi-program:a]
+command = ${fixtureCommand('sleep-forever')}
+socket = unix://${dir.path}/a.sock
+socket_owner = nobody:nogroup
+autostart = false
+[fcgi-program:b]
+command = ${fixtureCommand('sleep-forever')}
+socket = unix://${dir.path}/b.sock
+socket_owner = nobody
+autostart = false
+[fcgi-program:c]
+command = ${fixtureCommand('sleep-forever')}
+socket = unix://${dir.path}/c.sock
+user = nobody
+autostart = false
+`,
+    );
+    await using _ = supervisor;
+    await supervisor.start();
+    const owner = (name: string) => {
+      const s = statSync(join(dir.path, `${name}.sock`));
+      return [s.uid, s.gid];
+    };
+    // As supervisord: user and group; the user alone (group kept); the program's user and group.
+    expect(owner('a')).toEqual([65534, 65534]);
+    expect(owner('b')).toEqual([65534, 0]);
+    expect(owner('c')).toEqual([65534, 65534]);
+    expect(statSync(join(dir.path, 'a.sock')).mode & 0o777).toBe(0o700);
+  });
+});
