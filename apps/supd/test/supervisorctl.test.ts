@@ -57,6 +57,11 @@ startsecs=0
 autostart=false
 [group:grp]
 programs=p1,p2
+[program:unlogged]
+; never started: its log at an explicit path does not exist yet (tail: no log file)
+command=sleep 300
+autostart=false
+stdout_logfile=%(here)s/unlogged.log
 ${extra}`;
 }
 
@@ -192,6 +197,7 @@ async function scenario(kind: 'supd' | 'supervisord', dir: TempDir): Promise<Ent
   await ctl('signal', 'HUP', 'nosuch');
   await ctl('signal', 'HUP', 'nogrp:*');
   await ctl('signal', 'HUP');
+  await ctl('tail', 'unlogged');
   await ctl('tail', 'talker');
   await ctl('tail', 'talker', 'stderr');
   await ctl('tail', '-3', 'talker');

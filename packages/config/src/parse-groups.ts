@@ -193,6 +193,18 @@ function parseEventListenerPool(ctx: ParseContext, section: string): GroupConfig
   };
 }
 
+// Python's os.path.normpath of an absolute path: `.` and `..` resolved, slashes collapsed (two
+// leading ones kept), no trailing slash.
+function normalizeSocketPath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `${/^\/\/(?!\/)/.test(path) ? '//' : '/'}${parts.join('/')}`;
+}
+
 function parseFcgiSocket(
   url: string,
   owner: string | null,
@@ -206,7 +218,8 @@ function parseFcgiSocket(
         supervisorMessage: `('Unix socket path %s is not an absolute path', ${pyRepr(path)})`,
       };
     }
-    return { socket: { family: 'unix', path: path.replace(/\/+/g, '/'), owner, mode: mode ?? 0o700 } };
+    // Normalised as supervisord's (`/a/./b/..//s.sock` is `/a/s.sock`, in the URL too).
+    return { socket: { family: 'unix', path: normalizeSocketPath(path), owner, mode: mode ?? 0o700 } };
   }
   if (owner !== null || mode !== null) {
     return {
@@ -215,7 +228,7 @@ function parseFcgiSocket(
     };
   }
   const m = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(url);
-  if (m) return { socket: { family: 'inet', host: m[1]!, port: Number(m[2]) } };
+  if (m) return { socket: { family: 'inet', host: m[1]!.toLowerCase(), port: Number(m[2]) } };
   return {
     detail: `bad socket ${pyRepr(url)} (expected unix:///absolute/path or tcp://host:port)`,
     supervisorMessage: `('Bad socket format %s', ${pyRepr(url)})`,
@@ -291,7 +304,10 @@ function parseFcgiGroup(
     name: programName,
     priority,
     processes,
-    socketUrl: socketFound.value,
+    socketUrl:
+      parsed.socket.family === 'unix'
+        ? `unix://${parsed.socket.path}`
+        : `tcp://${parsed.socket.host}:${parsed.socket.port}`,
     socket: parsed.socket,
     socketBacklog: backlog,
     source: ctx.sectionLocation(section),

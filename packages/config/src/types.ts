@@ -127,7 +127,10 @@ export type FcgiSocket =
 /** An `[fcgi-program:x]` group. */
 export interface FcgiGroupConfig extends GroupBase {
   readonly kind: 'fcgi-program';
-  /** The socket URL as written (after expansion). */
+  /**
+   * The socket URL as supervisord shows it: the unix path normalised, the host in lower case, the
+   * port a number.
+   */
   readonly socketUrl: string;
   readonly socket: FcgiSocket;
   /** @default null (SOMAXCONN) */

@@ -381,6 +381,21 @@ describe('servers and [supervisorctl]', () => {
       },
     ]);
   });
+
+  test('fcgi socket URLs as supervisord shows them (its main log, the reread diff)', () => {
+    const url = (socket: string) => {
+      const group = config(`[fcgi-program:f]\ncommand=x\nsocket=${socket}\n`).groups[0]!;
+      return group.kind === 'fcgi-program' ? [group.socketUrl, group.socket] : [];
+    };
+    expect(url('unix:///run/./php/..//f.sock/')).toEqual([
+      'unix:///run/f.sock',
+      { family: 'unix', path: '/run/f.sock', owner: null, mode: 0o700 },
+    ]);
+    expect(url('tcp://LocalHost:09000')).toEqual([
+      'tcp://localhost:9000',
+      { family: 'inet', host: 'localhost', port: 9000 },
+    ]);
+  });
 });
 
 describe('convertPath: path options given outside a config file (supervisord -l -j -q -d)', () => {

@@ -98,11 +98,7 @@ export class FcgiSocket {
       if (error instanceof FcgiSocketError) throw error;
       const { errno, syscall, message } = error as Error & { errno?: number; syscall?: string };
       if (typeof errno !== 'number' || syscall === undefined) throw error;
-      // Python's words for an OSError (`[Errno 98] Address already in use`), with the path when
-      // it is unlink that failed, as supervisord's message has them.
-      const text = syscall === 'getaddrinfo' ? message : message.slice(syscall.length + 2);
-      const path = syscall === 'unlink' && socket.family === 'unix' ? `: '${socket.path}'` : '';
-      return fail(`[Errno ${errno}] ${text}${path}`);
+      return fail(pythonError(errno, syscall, message, socket.family === 'unix' ? socket.path : ''));
     }
   }
 
@@ -119,9 +115,30 @@ export class FcgiSocket {
       const groupName = socket.owner.slice(colon + 1);
       return { uid: user.uid, gid: lookupGroup(groupName) ?? fail(`no such group ${groupName}`) };
     }
+    // supervisord hands the socket to the program's user only when that is not itself.
     const name = this.#config.processes[0]?.user ?? null;
     if (name === null) return { uid: -1, gid: -1 };
     const user = lookupUser(name) ?? fail(`no such user ${name}`);
+    if (user.uid === process.getuid?.()) return { uid: -1, gid: -1 };
     return { uid: user.uid, gid: user.gid };
+  }
+}
+
+// How Python words the failure supervisord reports: `[Errno 98] Address already in use`; with
+// the path where a file operation failed, and the socket file's chown and chmod in its own words.
+function pythonError(errno: number, syscall: string, message: string, path: string): string {
+  if (syscall === 'getaddrinfo') return `[Errno ${errno}] ${message}`;
+  if (syscall === 'bind' && message.endsWith('File name too long') && path !== '')
+    return 'AF_UNIX path too long';
+  const text = `[Errno ${errno}] ${message.slice(syscall.length + 2)}`;
+  switch (syscall) {
+    case 'unlink':
+      return `${text}: '${path}'`;
+    case 'chown':
+      return `Could not change ownership of socket file: ${text}: '${path}'`;
+    case 'chmod':
+      return `Could not change permissions of socket file: ${text}: '${path}'`;
+    default:
+      return text;
   }
 }

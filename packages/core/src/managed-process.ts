@@ -339,20 +339,26 @@ export class ManagedProcess {
         stdinFd,
       });
     } catch (error) {
-      if (stdinFd !== undefined) this.#socket?.release();
-      if (error instanceof SpawnError) {
-        this.#spawnFailed(error.message);
+      // The spawnerr is logged before the socket is given back (and closed), as supervisord does.
+      try {
+        if (error instanceof SpawnError) {
+          this.#spawnFailed(error.message);
+          return;
+        }
+        // The native helper: the kernel refused pipes or a process (EMFILE, EAGAIN, …).
+        if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
+        this.#spawnFailed(spawnErrorText(error as NodeJS.ErrnoException, this.config));
         return;
+      } finally {
+        if (stdinFd !== undefined) this.#socket?.release();
       }
-      // The native helper: the kernel refused pipes or a process (EMFILE, EAGAIN, …).
-      if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
-      this.#spawnFailed(spawnErrorText(error as NodeJS.ErrnoException, this.config));
-      return;
     }
     if (child.pid === undefined) {
-      if (stdinFd !== undefined) this.#socket?.release();
       // The kernel refused (fork or exec); `error` tells why on the next tick.
-      onSpawnRefused(child, (error) => this.#spawnFailed(spawnErrorText(error, this.config)));
+      onSpawnRefused(child, (error) => {
+        this.#spawnFailed(spawnErrorText(error, this.config));
+        if (stdinFd !== undefined) this.#socket?.release();
+      });
       return;
     }
     this.#attach(child, stdinFd !== undefined);

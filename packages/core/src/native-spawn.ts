@@ -248,6 +248,8 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
 
 // Live children by spawn id (a pid can be reused between its reaping and our hearing of it).
 const live = new Map<number, NativeChild>();
+// The addon as loaded (nativeHelper), and once started as the spawner (nativeSpawner).
+let addon: Binding | null | undefined;
 let binding: Binding | null | undefined;
 let releaseScheduled = false;
 
@@ -260,31 +262,41 @@ function onExit(id: number, code: number | null, signal: number, coreDumped: boo
 }
 
 /**
- * The native helper, loaded once; `null` where it was not built for this platform, cannot load
- * or start (no pidfd), or `SUPCTL_SPAWN=node` asks for node:child_process.
+ * The native helper, loaded and started once; `null` where it was not built for this platform,
+ * cannot load or start (no pidfd), or `SUPCTL_SPAWN=node` asks for node:child_process.
  */
 export function nativeSpawner(): Binding | null {
-  return process.env.SUPCTL_SPAWN === 'node' ? null : nativeHelper();
+  if (binding !== undefined) return binding;
+  binding = null;
+  const loaded = process.env.SUPCTL_SPAWN === 'node' ? null : nativeHelper();
+  if (loaded === null) return binding;
+  try {
+    loaded.init(onExit, onOutput, sharedReadBuffer());
+    binding = loaded;
+  } catch {
+    // The kernel lacks pidfd_open, or a seccomp filter refuses what a child needs:
+    // node:child_process does the work.
+  }
+  return binding;
 }
 
 /**
- * The native helper whichever spawner is chosen, for what only it can do (a FastCGI socket):
- * null where it is not built or cannot load.
+ * The native helper, loaded but not started, whichever spawner is chosen: for what only it can
+ * do and that needs none of the spawner's machinery (a FastCGI listening socket). `null` where
+ * it is not built for this platform or cannot load.
  */
 export function nativeHelper(): Binding | null {
-  if (binding !== undefined) return binding;
-  binding = null;
+  if (addon !== undefined) return addon;
+  addon = null;
   try {
     // By the package's own name, not a relative path, so a bundle of this code (supd's bin) that
     // lives elsewhere still finds the helper in the installed @supctl/core.
     const require = createRequire(import.meta.url);
-    const loaded = require(`@supctl/core/native/${process.platform}-${process.arch}/spawn.node`) as Binding;
-    loaded.init(onExit, onOutput, sharedReadBuffer());
-    binding = loaded;
+    addon = require(`@supctl/core/native/${process.platform}-${process.arch}/spawn.node`) as Binding;
   } catch {
-    // Not built here, or the kernel lacks pidfd_open: node:child_process does the work.
+    // Not built here: node:child_process does the spawning, and there are no FastCGI sockets.
   }
-  return binding;
+  return addon;
 }
 
 /**

@@ -53,7 +53,8 @@ function syslogLines(prefix: Buffer, chunk: Buffer): void {
 
 /**
  * One output channel of a process: its log file (AUTO names are created at construction, as
- * supervisord creates them when the group is added) and live listeners (tails, events). The
+ * supervisord creates them when the group is added; the file is opened by the first spawn, see
+ * {@link OutputChannel.ensureOpen}) and live listeners (tails, events). The
  * file write is synchronous, so logging never waits on a listener and never loses a byte.
  */
 export class OutputChannel {
@@ -91,9 +92,10 @@ export class OutputChannel {
       backups: options.config.logfileBackups,
       onError: onWriteError && path !== null ? (error) => onWriteError(error, path) : undefined,
     };
-    // A file that cannot be opened now (a path the daemon's user may not write) is no error yet:
-    // supervisord opens it when it spawns, and a spawn fails then (see ensureOpen).
-    this.#open();
+    // Opened by the first spawn (ensureOpen), as supervisord opens a process's logs when it
+    // spawns: until then an explicit path does not exist (`tail` answers NO_FILE), and a path the
+    // daemon's user may not write fails that spawn, not the daemon. (An AUTO file exists from now
+    // on, empty, as supervisord's.)
     this.#stripAnsi = options.stripAnsi ?? false;
     this.#syslogPrefix = options.config.syslog ? Buffer.from(`${options.processName} `) : null;
   }
@@ -109,12 +111,12 @@ export class OutputChannel {
   }
 
   /**
-   * Opens the log file if that failed before. Returns why it still cannot be (`EACCES`, …), or
-   * null once it is open (or there is none): a spawn without its log fails, as supervisord's
-   * "unknown error making dispatchers".
+   * Opens the log file unless it is open: a spawn calls it first. Returns why it cannot be
+   * (`EACCES`, …), or null once it is open (or there is none): a spawn without its log fails, as
+   * supervisord's "unknown error making dispatchers".
    */
   ensureOpen(): string | null {
-    if (this.#openError !== null) this.#open();
+    if (this.#file === null && this.path !== null) this.#open();
     return this.#openError;
   }
 

@@ -179,7 +179,18 @@ export class Supervisor implements AsyncDisposable {
   load(): void {
     if (this.#state !== 'RESTARTING') throw new SupervisorError('FAILED', 'already started');
     if (this.#loaded) return;
-    for (const group of sortGroups(this.#config.groups)) this.#addGroup(group);
+    try {
+      for (const group of sortGroups(this.#config.groups)) this.#addGroup(group);
+    } catch (error) {
+      // All or nothing: the groups made so far are dropped again.
+      for (const group of this.#groups.values()) {
+        group.close();
+        this.#emit({ type: 'PROCESS_GROUP_REMOVED', groupName: group.name });
+      }
+      this.#groups.clear();
+      this.#pools.clear();
+      throw error;
+    }
     this.#loaded = true;
   }
 
@@ -299,7 +310,9 @@ export class Supervisor implements AsyncDisposable {
 
   /**
    * Applies the stored config as `supervisorctl update` does: removed groups are stopped and
-   * dropped, changed ones stopped, dropped and re-added, added ones added; in that order.
+   * dropped, changed ones stopped, dropped and re-added, added ones added; in that order. A group
+   * that cannot be added (`FcgiSocketError`) is logged and the others still are; the first such
+   * error is thrown at the end.
    */
   async update(names?: readonly string[]): Promise<GroupDiff> {
     const diff = this.diff(this.#config);
@@ -308,9 +321,17 @@ export class Supervisor implements AsyncDisposable {
       const results = await this.stopGroup(name, { wait: true });
       if (results.every((r) => r.error === null)) this.removeGroup(name);
     }
+    // A group that cannot be made (its FastCGI socket) does not keep the others out.
+    let failure: unknown = null;
     for (const name of [...diff.changed, ...diff.added].filter(wanted)) {
-      if (!this.#groups.has(name)) this.addGroup(name);
+      try {
+        if (!this.#groups.has(name)) this.addGroup(name);
+      } catch (error) {
+        this.#ctx.logger.log('error', `could not add group ${name}: ${(error as Error).message}`);
+        failure ??= error;
+      }
     }
+    if (failure !== null) throw failure;
     return diff;
   }
 

@@ -1,7 +1,7 @@
 // [fcgi-program:x]: the group's listening socket, made by the engine and handed to every child as
 // its stdin, with supervisord's lifetime (made at the first spawn, closed after the last exit).
 // Real sockets and real children: the serve-stdin fixture accepts on its stdin.
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { parse } from '@supctl/config';
@@ -36,11 +36,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function occupy(port: number): Promise<Server> {
+async function occupy(port = 0): Promise<Server> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return server;
 }
+
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+// What a process's stdin is: `socket:[inode]`.
+const stdinOf = (pid: number) => readlinkSync(`/proc/${pid}/fd/0`);
 
 function supervisorFor(dir: TempDir, sections: string): { supervisor: Supervisor; lines: string[] } {
   const text = `[supervisord]\nchildlogdir = ${dir.path}\n${sections}`;
@@ -124,19 +129,27 @@ autorestart = true
       timeoutMs: 10_000,
     });
     const before = api.pid;
+    const socket = stdinOf(before);
+    expect(socket).toMatch(/^socket:\[\d+\]$/);
     const closings = lines.filter((l) => l.includes('Closing socket')).length;
     process.kill(before, 'SIGKILL');
     await waitFor(() => api.pid !== 0 && api.pid !== before, { what: 'a new child' });
     expect(await ask(address)).toBe(`pid ${api.pid}\n`);
+    // The same socket (inode), never closed in between.
+    expect(stdinOf(api.pid)).toBe(socket);
     expect(lines.filter((l) => l.includes('Closing socket'))).toHaveLength(closings);
   });
 
   test('a socket that cannot be made: the group fails at creation, a later spawn fails with spawnerr', async () => {
     await using dir = makeTempDir();
-    const port = await freePort();
-    const busy = await occupy(port);
+    const busy = await occupy();
+    const port = portOf(busy);
     try {
-      const sections = `[fcgi-program:api]
+      const sections = `[fcgi-program:a]
+command = ${fixtureCommand('serve-stdin')}
+socket = unix://${dir.path}/a.sock
+autostart = false
+[fcgi-program:api]
 command = ${fixtureCommand('serve-stdin')}
 socket = tcp://127.0.0.1:${port}
 startsecs = 0
@@ -146,6 +159,8 @@ startretries = 1
       await using _first = first.supervisor;
       const message = `Could not create FastCGI socket tcp://127.0.0.1:${port}: [Errno 98] Address already in use`;
       await expect(first.supervisor.start()).rejects.toThrow(new FcgiSocketError(message));
+      // All or nothing: group a, made before api failed, is gone again.
+      expect(first.supervisor.groups).toEqual([]);
 
       // Free at creation, taken before the start: the spawn fails, and the engine carries on.
       await new Promise((r) => busy.close(r));
@@ -167,17 +182,20 @@ startretries = 1
     }
   });
 
-  test('a directory where the unix socket should be: Python-style error naming the path', async () => {
+  test.each([
+    ['a directory in the way', 'taken', (path: string) => `[Errno 21] Is a directory: '${path}'`],
+    ['a path too long for a unix socket', 'x'.repeat(120), () => 'AF_UNIX path too long'],
+  ])('%s: the error in Python’s words, as supervisord’s', async (_, name, why) => {
     await using dir = makeTempDir();
-    const path = join(dir.path, 'taken');
-    mkdirSync(path);
+    const path = join(dir.path, name);
+    if (name === 'taken') mkdirSync(path);
     const { supervisor } = supervisorFor(
       dir,
       `[fcgi-program:web]\ncommand = ${fixtureCommand('serve-stdin')}\nsocket = unix://${path}\n`,
     );
-    await using _ = supervisor;
+    await using _s = supervisor;
     await expect(supervisor.start()).rejects.toThrow(
-      `Could not create FastCGI socket unix://${path}: [Errno 21] Is a directory: '${path}'`,
+      `Could not create FastCGI socket unix://${path}: ${why(path)}`,
     );
   });
 

@@ -252,6 +252,19 @@ describe('startsecs, backoff, FATAL', () => {
     expect(existsSync(path)).toBe(true);
   });
 
+  test('a log path is opened by the first spawn: a program never started has none (AUTO names exist)', async () => {
+    await using logs = makeTempDir();
+    const path = join(logs.path, 'explicit.log');
+    await using h = await startHarness([
+      sleeper('idle', { autostart: false, stdout: { logfile: { kind: 'file', path } } }),
+    ]);
+    const p = h.supervisor.getProcess('idle');
+    // As supervisord: `tail idle` answers NO_FILE until it has run; its AUTO stderr file is there.
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(p.stderr!.path!)).toBe(true);
+    await p.start();
+    expect(existsSync(path)).toBe(true);
+  });
   test('a full disk loses the output, not the supervisor: one error line, and the process runs on', async () => {
     // /dev/full opens, and every write to it fails with ENOSPC.
     await using h = await startHarness([
