@@ -53,6 +53,21 @@ function toFault(e: unknown): Fault {
   return new Fault('FAILED', e instanceof Error ? e.message : String(e));
 }
 
+/**
+ * An error about one process, as supervisord words it: naming the process as the caller did
+ * (`ALREADY_STARTED: web:web_0`, not `web_0`). Other details (a command's path) stay.
+ */
+function processFault(e: unknown, p: ManagedProcess, asked: string): Fault {
+  if (e instanceof SupervisorError && e.detail === p.name) return new Fault(e.code, asked);
+  return toFault(e);
+}
+
+/** BAD_NAME naming what the caller asked for (`web:*`, or `` as `BAD_NAME: `), as supervisord's. */
+function badNameAsAsked(e: unknown, asked: string): Fault {
+  if (e instanceof SupervisorError && e.code === 'BAD_NAME') return new Fault('BAD_NAME', asked);
+  return toFault(e);
+}
+
 function result(
   p: { name: string; group: string },
   error: SupervisorError | Fault | null,
@@ -181,31 +196,55 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     };
   };
   const allProcessInfo = createProcessInfoCache(info);
+  // `asked`: the name as the caller gave it (`web:*`, `web:`, ``), which supervisord's BAD_NAME
+  // repeats.
   const groupAction = async (
     name: string,
     run: (
       s: Supervisor,
       group: string,
     ) => Promise<{ name: string; group: string; error: SupervisorError | null }[]>,
+    asked = name,
   ): Promise<ProcessStatusResult[]> => {
     const s = engine();
     try {
       return (await run(s, name)).map((r) => result(r, r.error));
     } catch (e) {
-      throw toFault(e);
+      throw badNameAsAsked(e, asked);
     }
   };
-  const signalMany = (processes: ManagedProcess[], signal: number): ProcessStatusResult[] =>
-    processes
+  const groupMembers = (group: string, asked: string): ManagedProcess[] => {
+    try {
+      return [...engine().getGroup(group).byPriority];
+    } catch (e) {
+      throw badNameAsAsked(e, asked);
+    }
+  };
+  // Each signallable process gets the signal; a bad signal name is each one's BAD_SIGNAL result,
+  // as supervisord's (supervisorctl prints one `ERROR (bad signal name)` per process).
+  const signalMany = (
+    processes: readonly ManagedProcess[],
+    signal: string | number,
+  ): ProcessStatusResult[] => {
+    let num: number | Fault;
+    try {
+      num = parseSignal(signal);
+    } catch (e) {
+      num = toFault(e);
+    }
+    return processes
       .filter((p) => ['STARTING', 'RUNNING', 'STOPPING'].includes(p.state))
       .map((p) => {
+        const who = { name: p.name, group: p.info().group };
+        if (num instanceof Fault) return result(who, num);
         try {
-          p.signal(signal);
-          return result({ name: p.name, group: p.info().group }, null);
+          p.signal(num);
+          return result(who, null);
         } catch (e) {
-          return result({ name: p.name, group: p.info().group }, toFault(e));
+          return result(who, toFault(e));
         }
       });
+  };
   const readChannel = (name: string, channel: 'stdout' | 'stderr', offset: number, length: number) => {
     const i = process(name).info();
     try {
@@ -256,6 +295,8 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       try {
         daemon.clearMainLog();
       } catch (e) {
+        // The file was removed behind supd's back: supervisord's answer too.
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Fault('NO_FILE');
         throw toFault(e);
       }
       return true;
@@ -299,12 +340,12 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     },
     'supervisor.startProcess': async (name, wait) => {
       const { group, process: proc } = splitNamespec(name);
-      if (proc === null) return groupAction(group, (s, g) => s.startGroup(g, { wait }));
+      if (proc === null) return groupAction(group, (s, g) => s.startGroup(g, { wait }), name);
       const p = process(name);
       try {
         await p.start({ wait });
       } catch (e) {
-        throw toFault(e);
+        throw processFault(e, p, name);
       }
       return true;
     },
@@ -312,12 +353,12 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supervisor.startAllProcesses': async (wait) => groupAction('', (s) => s.startAll({ wait })),
     'supervisor.stopProcess': async (name, wait) => {
       const { group, process: proc } = splitNamespec(name);
-      if (proc === null) return groupAction(group, (s, g) => s.stopGroup(g, { wait }));
+      if (proc === null) return groupAction(group, (s, g) => s.stopGroup(g, { wait }), name);
       const p = process(name);
       try {
         await p.stop({ wait });
       } catch (e) {
-        throw toFault(e);
+        throw processFault(e, p, name);
       }
       return true;
     },
@@ -325,36 +366,20 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supervisor.stopAllProcesses': (wait) => groupAction('', (s) => s.stopAll({ wait })),
     'supervisor.signalProcess': (name, signal) => {
       const { group, process: proc } = splitNamespec(name);
-      if (proc === null) {
-        let members: ManagedProcess[];
-        try {
-          members = [...engine().getGroup(group).byPriority];
-        } catch (e) {
-          throw toFault(e);
-        }
-        return signalMany(members, parseSignal(signal));
-      }
+      if (proc === null) return signalMany(groupMembers(group, name), signal);
       const p = process(name);
       const num = parseSignal(signal);
       try {
         p.signal(num);
       } catch (e) {
-        throw toFault(e);
+        throw processFault(e, p, name);
       }
       return true;
     },
-    'supervisor.signalProcessGroup': (name, signal) => {
-      let members: ManagedProcess[];
-      try {
-        members = [...engine().getGroup(name).byPriority];
-      } catch (e) {
-        throw toFault(e);
-      }
-      return signalMany(members, parseSignal(signal));
-    },
+    'supervisor.signalProcessGroup': (name, signal) => signalMany(groupMembers(name, name), signal),
     'supervisor.signalAllProcesses': (signal) => {
       const s = daemon.supervisor();
-      const results = s ? signalMany(s.processesByPriority(), parseSignal(signal)) : [];
+      const results = s ? signalMany(s.processesByPriority(), signal) : [];
       // Supervisor signals first and checks its state after.
       engine();
       return results;
@@ -435,9 +460,8 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
       try {
         p.sendStdin(chars);
       } catch (e) {
-        // NOT_RUNNING, or NO_FILE (a FastCGI process's stdin is its socket): named as asked.
-        if (e instanceof SupervisorError) throw new Fault(e.code, name);
-        throw toFault(e);
+        // NOT_RUNNING, or NO_FILE (a FastCGI process's stdin is its socket).
+        throw processFault(e, p, name);
       }
       return true;
     },

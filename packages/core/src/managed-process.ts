@@ -27,6 +27,7 @@ import {
   type SpawnedChild,
   spawnChild,
   spawnErrorText,
+  writeStdin,
 } from './spawn-child.ts';
 
 /** The spawnerr of a process that exited before `startsecs`. */
@@ -248,14 +249,15 @@ export class ManagedProcess {
 
   /**
    * Writes to the child's stdin. NOT_RUNNING without a live child, NO_FILE when its stdin is a
-   * FastCGI socket.
+   * FastCGI socket or the child has closed it.
    */
   sendStdin(data: string | Uint8Array): void {
     if (this.#child === null || this.#pid === 0 || this.#killing) {
       throw new SupervisorError('NOT_RUNNING', this.name);
     }
-    if (this.#socket !== null) throw new SupervisorError('NO_FILE', this.name);
-    this.#child.stdin?.write(data);
+    if (this.#socket !== null || !writeStdin(this.#child, data)) {
+      throw new SupervisorError('NO_FILE', this.name);
+    }
   }
 
   /** Truncates the logs, only while the process has live pipes (as supervisord). */

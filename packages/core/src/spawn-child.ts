@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { accessSync, constants, statSync, writeSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import type { ProcessConfig } from '@supctl/config';
 import { buildChildEnv } from './child-env.ts';
 import {
@@ -257,6 +257,36 @@ function readPending(pipe: Readable | null): void {
   // Chunks the stream holds come first (a flowing stream holds none).
   while (pipe.readableLength > 0 && pipe.read() !== null) {}
   readAvailable(fd, sink);
+}
+
+/**
+ * Writes to the child's stdin as supervisord does, at once: what the pipe takes now is written
+ * now, the rest is queued on the stream. Returns false, writing nothing, when the child has
+ * closed its end (EPIPE), where supervisord answers NO_FILE.
+ */
+export function writeStdin(child: SpawnedChild, data: string | Uint8Array): boolean {
+  const stream = child.stdin as (Writable & { _handle?: { fd?: unknown } | null }) | null;
+  if (stream === null || stream.destroyed) return false;
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const fd = stream._handle?.fd;
+  // Ahead of the stream only when it holds nothing, so the order stays (libuv's pipes do not block).
+  if (typeof fd === 'number' && fd >= 0 && stream.writableLength === 0) {
+    let written = 0;
+    try {
+      written = writeSync(fd, bytes);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'EPIPE') {
+        stream.destroy();
+        return false;
+      }
+      if (code !== 'EAGAIN') throw error;
+    }
+    if (written < bytes.length) stream.write(bytes.subarray(written));
+    return true;
+  }
+  stream.write(bytes);
+  return true;
 }
 
 /** Closes our end of the child's stdin (the child has exited). */

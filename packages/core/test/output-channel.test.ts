@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, wr
 import { basename, join } from 'node:path';
 import { fixtureCommand, makeTempDir, shellQuote, waitFor } from '@supctl/test-utils';
 import { expect, test } from 'vitest';
+import { SupervisorError } from '../src/index.ts';
 import { startHarness } from './helpers.ts';
 import { makeProcessConfig } from './make-config.ts';
 
@@ -100,6 +101,33 @@ test('clear truncates only while the process runs; reopen keeps writing', async 
   p.clearLogs();
   expect(readFileSync(p.stdout.path!, 'utf8')).toBe('hello\nagain\n');
   expect(() => p.sendStdin('x')).toThrow('NOT_RUNNING: echo');
+});
+
+test('stdin: more than a pipe holds arrives whole and in order; a closed stdin is NO_FILE', async () => {
+  await using h = await startHarness([
+    makeProcessConfig({ name: 'echo', command: fixtureCommand('echo-stdin'), startSecs: 0 }),
+    makeProcessConfig({
+      name: 'deaf',
+      command: `sh -c 'exec 0<&-; echo READY; exec sleep 300'`,
+      startSecs: 0,
+    }),
+  ]);
+  const echo = h.supervisor.getProcess('echo');
+  await waitFor(() => readFileSync(echo.stdout.path!, 'utf8') === 'READY\n');
+  // 4 MiB (a pipe holds 64 KiB to 1 MiB): part written at once, the rest queued, then a line after.
+  const line = `${'x'.repeat(1023)}\n`;
+  echo.sendStdin(line.repeat(4096));
+  echo.sendStdin('last\n');
+  const expected = `READY\n${line.repeat(4096)}last\n`;
+  await waitFor(() => statSync(echo.stdout.path!).size === expected.length, { timeoutMs: 20_000 });
+  expect(readFileSync(echo.stdout.path!, 'utf8') === expected).toBe(true);
+
+  const deaf = h.supervisor.getProcess('deaf');
+  await waitFor(() => readFileSync(deaf.stdout.path!, 'utf8') === 'READY\n');
+  // As supervisord, which writes at once and answers NO_FILE on EPIPE (the first call already).
+  expect(() => deaf.sendStdin('lost\n')).toThrow(new SupervisorError('NO_FILE', 'deaf'));
+  expect(() => deaf.sendStdin('lost\n')).toThrow(new SupervisorError('NO_FILE', 'deaf'));
+  expect(deaf.state).toBe('RUNNING');
 });
 
 test('PROCESS_LOG events when stdout_events_enabled', async () => {
