@@ -73,7 +73,12 @@ function result(
   error: SupervisorError | Fault | null,
 ): ProcessStatusResult {
   if (!error) return { name: p.name, group: p.group, status: SUCCESS, description: 'OK' };
-  const fault = toFault(error);
+  // supervisord acts on each member by its namespec (`x:bad_0`, or `solo` in a group of its
+  // name), which its fault then names.
+  const fault =
+    error instanceof SupervisorError && error.detail === p.name
+      ? new Fault(error.code, p.group === p.name ? p.name : `${p.group}:${p.name}`)
+      : toFault(error);
   return { name: p.name, group: p.group, status: fault.code, description: fault.message };
 }
 

@@ -210,6 +210,31 @@ describe.runIf(runE2e)('supd native API', () => {
     expect(readLog(log)).toMatch(/stopped: cat/);
   });
 
+  test('group results name a failing member by its namespec, as supervisord’s', async () => {
+    await using dir = makeTempDir();
+    const flop = `[program:flop]
+command=sh -c "exit 1"
+process_name=%(program_name)s_%(process_num)d
+numprocs=2
+autostart=false
+startsecs=1
+startretries=0
+`;
+    const file = writeConfig(dir.path, '', flop);
+    await using _supd = startSupd(['-n', '-s', '-c', file], dir.path);
+    await waitForLog(join(dir.path, 'sd.log'), /success: web_1 entered RUNNING state/);
+    await using client = await connect(`unix://${join(dir.path, 's.sock')}`);
+    const results = await client.call('supervisor.startProcessGroup', 'flop', true);
+    expect(results.map((r) => r.description).sort()).toEqual([
+      'SPAWN_ERROR: flop:flop_0',
+      'SPAWN_ERROR: flop:flop_1',
+    ]);
+    // A process in a group of its own name is named alone.
+    expect(await client.call('supervisor.startProcessGroup', 'quick', true)).toEqual([
+      { name: 'quick', group: 'quick', status: 50, description: 'SPAWN_ERROR: quick' },
+    ]);
+  });
+
   test('a second supd on the same socket refuses to start, with supervisord’s message', async () => {
     await using dir = makeTempDir();
     const file = writeConfig(dir.path);

@@ -6,7 +6,7 @@
 # Starts DAEMON_CMD -n -c <conf> on a fresh temp config, calls every Supervisor XML-RPC method
 # with good and bad arguments, and prints one normalised JSON object per call to stdout
 # (progress, slow calls and, on failure, the daemon's output go to stderr). Exit 0 when the sweep
-# ran to the end. Stdlib only; one run takes ~50 s against supervisord 4.2.5, ~35 s against supd.
+# ran to the end. Stdlib only; one run takes ~55 s against supervisord 4.2.5, ~30 s against supd.
 """XML-RPC compatibility sweep for Supervisor-compatible daemons (stdlib only)."""
 
 import argparse
@@ -47,12 +47,12 @@ autostart=false
 startsecs=1
 
 [program:quick]
-command=/bin/sh -c "echo bye; sleep 0.3; exit 3"
+command=/bin/sh -c "echo bye; sleep 3; exit 3"
 startsecs=0
 autorestart=false
 
 [program:doomed]
-command=/bin/sh -c "sleep 0.2; exit 1"
+command=/bin/sh -c "exit 1"
 startsecs=1
 startretries=0
 
@@ -325,11 +325,13 @@ class Sweep:
                 raise
             self.emit("WAIT TIMEOUT", repr(sorted(want.items())), {"states": self.states()})
 
-    def ensure(self, name, running):
+    def ensure(self, name, running, after):
         """Bring process name to RUNNING (or a stopped state) without recording, for steps whose
-        previous call may legitimately have behaved differently; records the state found."""
+        previous call may legitimately have behaved differently; records whether it was running
+        (STARTING and RUNNING alike: which one depends on timing) after the step `after`."""
         st = self.q("supervisor.getProcessInfo", name)["statename"]
-        self.emit(f"state of {name}", "getProcessInfo()['statename']", {"result": st})
+        found = "running" if st in ("STARTING", "RUNNING") else st
+        self.emit(f"state of {name} after {after}", "getProcessInfo()['statename']", {"result": found})
         try:
             if running and st not in ("RUNNING", "STARTING"):
                 self.q("supervisor.startProcess", name, False)
@@ -626,13 +628,13 @@ class Sweep:
         c("startProcess extra", S + "startProcess", "manual", True, 1)
         c("startProcess nil wait", S + "startProcess", "sleeper", None)
         c("startProcess string wait 'no'", S + "startProcess", "manual", "no")
-        self.ensure("manual", True)
+        self.ensure("manual", True, "startProcess string wait 'no'")
         c("stopProcess string wait 'false'", S + "stopProcess", "manual", "false")
-        self.ensure("manual", False)
+        self.ensure("manual", False, "stopProcess string wait 'false'")
         c("startProcess int wait 0", S + "startProcess", "manual", 0)
-        self.ensure("manual", True)
+        self.ensure("manual", True, "startProcess int wait 0")
         c("stopProcess int wait 1", S + "stopProcess", "manual", 1)
-        self.ensure("manual", False)
+        self.ensure("manual", False, "stopProcess int wait 1")
         c("stopProcess int", S + "stopProcess", 5)
         c("stopProcess no args", S + "stopProcess")
         c("stopProcess extra", S + "stopProcess", "manual", True, 1)
@@ -911,7 +913,7 @@ class Sweep:
             code = self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             code = "still running after 20s"
-        self.emit("daemon exit", "wait()", {"exit_code": code, "calls_after_shutdown_within_s": elapsed_calls < 3,
+        self.emit("daemon exit", "wait()", {"exit_code": code, "calls_after_shutdown_took_under_10s": elapsed_calls < 10,
                                             "socket_removed": not os.path.exists(self.sock),
                                             "pidfile_removed": not os.path.exists(os.path.join(self.d, "supervisord.pid"))})
 

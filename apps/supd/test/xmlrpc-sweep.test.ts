@@ -30,11 +30,11 @@ const DELIBERATE: readonly { readonly why: string; readonly labels: RegExp }[] =
   {
     why: 'an argument of the wrong type (int, bool, array, struct, nil, double, a string for a flag or an offset) is INCORRECT_PARAMETERS, where supervisord answers 500, BAD_NAME, SIGNATURE_UNSUPPORTED or coerces it',
     labels:
-      /^(methodHelp int|methodSignature int|getProcessInfo (int|bool|array|struct|nil)|(read|tail)Process(Stdout|Stderr)Log (int name|double offset|bool offsets|string offsets)|(start|stop)Process int|(start|stop)ProcessGroup int|(add|remove)ProcessGroup int|signalProcess int name|sendProcessStdin (array chars|int name)|sendRemoteCommEvent int (type|data)|clearProcessLogs int|readLog double|startProcess string wait 'no'|stopProcess string wait 'false'|startProcessGroup string wait|startAllProcesses string wait)$/,
+      /^(methodHelp int|methodSignature int|getProcessInfo (int|bool|array|struct|nil)|(read|tail)Process(Stdout|Stderr)Log (int name|double offset|bool offsets)|(start|stop)Process int|(start|stop)ProcessGroup int|(add|remove)ProcessGroup int|signalProcess int name|sendProcessStdin (array chars|int name)|sendRemoteCommEvent int (type|data)|clearProcessLogs int|readLog double|startProcess string wait 'no'|stopProcess string wait 'false'|startProcessGroup string wait|startAllProcesses string wait)$/,
   },
   {
     why: 'the state such a call (a string wait flag) left a process in, recorded before the next step sets it right',
-    labels: /^state of manual$/,
+    labels: /^state of manual after (startProcess string wait 'no'|stopProcess string wait 'false')$/,
   },
   {
     why: 'a malformed system.multicall gets a fault per bad element, where supervisord fails the whole request (500) or raises AttributeError',
@@ -47,11 +47,13 @@ const DELIBERATE: readonly { readonly why: string; readonly labels: RegExp }[] =
   },
   {
     why: 'what is not XML-RPC (no body, bad UTF-8, a declared Latin-1, a DOCTYPE) is a 400, where supervisord hangs, drops the connection or expands entities; odd values are INCORRECT_PARAMETERS, not 500',
-    labels: /^raw /,
+    labels:
+      /^raw (empty body \(3s timeout\)|nil name|non-utf8 byte in string|latin-1 declared|double name|dateTime name|huge int|doctype entity)$/,
   },
   {
     why: 'a log read that cuts a UTF-8 character gives U+FFFD, where supervisord answers 500',
-    labels: /^(read|tail)ProcessStderrLog talker (0,5|5,1|-4,0|0,4|4,2)$/,
+    labels:
+      /^((read|tail)ProcessStderrLog talker (0,5|5,1|-4,0|0,4|4,2)|readProcessStderrLog string offsets)$/,
   },
 ];
 

@@ -877,7 +877,9 @@ static napi_value spawn(napi_env env, napi_callback_info info) {
     fcntl(out[0], F_SETPIPE_SZ, pipe_size);  // best effort: the default still works
     if (!redirect) fcntl(err[0], F_SETPIPE_SZ, pipe_size);
   }
-  // Our ends of the output pipes do not block, and are read from now on (see Output).
+  // Our ends of the output pipes do not block, and are read from now on (see Output); nor does
+  // our end of stdin, which JavaScript writes to at once (writeStdin).
+  if (in[1] >= 0) fcntl(in[1], F_SETFL, O_NONBLOCK);
   fcntl(out[0], F_SETFL, O_NONBLOCK);
   if (!redirect) fcntl(err[0], F_SETFL, O_NONBLOCK);
   int rc = watch_output(out[0]);
