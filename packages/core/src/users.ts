@@ -13,15 +13,8 @@ export interface UserEntry {
  * lookupUser('root'); // { name: 'root', uid: 0, gid: 0 }
  */
 export function lookupUser(user: string, passwdFile = '/etc/passwd'): UserEntry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(passwdFile, 'utf8');
-  } catch {
-    return undefined;
-  }
   const numeric = /^\d+$/.test(user) ? Number(user) : undefined;
-  for (const line of text.split('\n')) {
-    const [name, , uid, gid] = line.split(':');
+  for (const [name, , uid, gid] of rows(passwdFile)) {
     if (name === undefined || uid === undefined || gid === undefined) continue;
     if (name === user || (numeric !== undefined && Number(uid) === numeric)) {
       return { name, uid: Number(uid), gid: Number(gid) };
@@ -39,14 +32,7 @@ export function lookupUser(user: string, passwdFile = '/etc/passwd'): UserEntry 
  */
 export function supplementaryGroups(user: string, gid: number, groupFile = '/etc/group'): number[] {
   const groups = [gid];
-  let text: string;
-  try {
-    text = readFileSync(groupFile, 'utf8');
-  } catch {
-    return groups;
-  }
-  for (const line of text.split('\n')) {
-    const [, , id, members] = line.split(':');
+  for (const [, , id, members] of rows(groupFile)) {
     if (id === undefined || members === undefined || !/^\d+$/.test(id)) continue;
     if (members.split(',').includes(user) && !groups.includes(Number(id))) groups.push(Number(id));
   }
@@ -59,17 +45,21 @@ export function supplementaryGroups(user: string, gid: number, groupFile = '/etc
  * lookupGroup('root'); // 0
  */
 export function lookupGroup(group: string, groupFile = '/etc/group'): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(groupFile, 'utf8');
-  } catch {
-    return undefined;
-  }
   const numeric = /^\d+$/.test(group) ? Number(group) : undefined;
-  for (const line of text.split('\n')) {
-    const [name, , gid] = line.split(':');
+  for (const [name, , gid] of rows(groupFile)) {
     if (name === undefined || gid === undefined || !/^\d+$/.test(gid)) continue;
     if (name === group || Number(gid) === numeric) return Number(gid);
   }
   return numeric;
+}
+
+// The lines of /etc/passwd or /etc/group split on ':'; none when the file cannot be read.
+function rows(file: string): string[][] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').map((line) => line.split(':'));
 }
