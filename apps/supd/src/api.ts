@@ -289,14 +289,17 @@ export function createApi(daemon: DaemonHandle): ApiImplementation {
     'supervisor.readLog': (offset, length) => {
       engine();
       try {
-        return readLog(daemon.mainLogPath(), offset, length);
+        const path = daemon.mainLogPath();
+        // No path: `logfile=syslog`, which supervisord's NO_FILE names.
+        if (path === null) throw new Fault('NO_FILE', 'syslog');
+        return readLog(path, offset, length);
       } catch (e) {
         throw toFault(e);
       }
     },
     'supervisor.clearLog': () => {
       engine();
-      if (daemon.mainLogPath() === null) throw new Fault('NO_FILE', 'None');
+      if (daemon.mainLogPath() === null) throw new Fault('NO_FILE');
       try {
         daemon.clearMainLog();
       } catch (e) {

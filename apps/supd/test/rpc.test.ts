@@ -235,6 +235,24 @@ startretries=0
     ]);
   });
 
+  test('logfile=syslog: readLog and clearLog answer NO_FILE as supervisord’s', async () => {
+    await using dir = makeTempDir();
+    const file = join(dir.path, 'sd.conf');
+    writeFileSync(
+      file,
+      '[supervisord]\nlogfile=syslog\npidfile=%(here)s/sd.pid\n[unix_http_server]\nfile=%(here)s/s.sock\n',
+    );
+    await using _supd = startSupd(['-n', '-s', '-c', file], dir.path);
+    const client = await waitFor(() => connect(`unix://${join(dir.path, 's.sock')}`).catch(() => undefined), {
+      what: 'supd listening',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    await using _client = client;
+    expect((await rejection(client.call('supervisor.readLog', 0, 10))).message).toBe('NO_FILE: syslog');
+    expect((await rejection(client.call('supervisor.clearLog'))).message).toBe('NO_FILE');
+  });
+
   test('a second supd on the same socket refuses to start, with supervisord’s message', async () => {
     await using dir = makeTempDir();
     const file = writeConfig(dir.path);
