@@ -4,11 +4,11 @@
 // and the main logs' socket lines are compared.
 import { execFile } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, connect as netConnect, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { spawnerKind } from '@supctl/core';
 import { connect, Fault } from '@supctl/rpc';
-import { fixtureCommand, makeTempDir, waitFor } from '@supctl/test-utils';
+import { readUntilClosed as ask, fixtureCommand, freePort, makeTempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { BASE_CONF, BIN, readLog, runE2e, startSupd, waitForLog } from './helpers.ts';
 
@@ -20,29 +20,10 @@ const helper = spawnerKind() === 'native';
 if (!helper) console.warn('fcgi e2e tests skipped: the native helper of @supctl/core is not built here');
 if (!hasCtl) console.warn('fcgi supervisorctl session skipped: /usr/bin/supervisorctl is not installed');
 
-// The text a connection to `address` gets before the server closes it, or the error code.
-function ask(address: string | number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = typeof address === 'string' ? netConnect(address) : netConnect(address, '127.0.0.1');
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('end', () => resolve(text));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
-
 async function listenOn(port: number): Promise<Server> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return server;
-}
-
-async function freePort(): Promise<number> {
-  const server = await listenOn(0);
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 function writeConfig(dir: string, port: number): string {

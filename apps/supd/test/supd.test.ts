@@ -1,9 +1,8 @@
 // supd as a user runs it: the built bin, real children, real signals.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
+import { freePort, isPidAlive, makeTempDir, processesInGroups, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { BIN, readLog, runE2e, startSupd, waitForLog } from './helpers.ts';
 
@@ -42,16 +41,6 @@ function runDaemon(cwd: string, command = [process.execPath, BIN]) {
 }
 
 // A port nothing listens on now (127.0.0.1 only).
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 function pidsFromLog(log: string): number[] {
   return [...log.matchAll(/spawned: '[^']+' with pid (\d+)/g)].map((m) => Number(m[1]));

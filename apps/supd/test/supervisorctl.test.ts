@@ -3,9 +3,8 @@
 // the same test and the two transcripts are compared after normalising pids, times, paths, versions.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { makeTempDir, type TempDir, waitFor } from '@supctl/test-utils';
+import { freePort, makeTempDir, type TempDir, waitFor } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { BASE_CONF, BIN, runE2e } from './helpers.ts';
 
@@ -442,13 +441,3 @@ describe.runIf(runE2e && hasCtl)('supervisorctl against supd', () => {
     if (reference) expect(supd).toEqual(reference);
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

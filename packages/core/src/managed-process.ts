@@ -341,26 +341,22 @@ export class ManagedProcess {
         stdinFd,
       });
     } catch (error) {
-      // The spawnerr is logged before the socket is given back (and closed), as supervisord does.
-      try {
-        if (error instanceof SpawnError) {
-          this.#spawnFailed(error.message);
-          return;
-        }
-        // The native helper: the kernel refused pipes or a process (EMFILE, EAGAIN, …).
-        if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
-        this.#spawnFailed(spawnErrorText(error as NodeJS.ErrnoException, this.config));
-        return;
-      } finally {
+      // A SpawnError, or the native helper's errno: the kernel refused pipes or a process.
+      const known = error instanceof SpawnError || typeof (error as NodeJS.ErrnoException).errno === 'number';
+      if (!known) {
         if (stdinFd !== undefined) this.#socket?.release();
+        throw error;
       }
+      const message =
+        error instanceof SpawnError
+          ? error.message
+          : spawnErrorText(error as NodeJS.ErrnoException, this.config);
+      this.#spawnFailedWithout(stdinFd, message);
+      return;
     }
     if (child.pid === undefined) {
       // The kernel refused (fork or exec); `error` tells why on the next tick.
-      onSpawnRefused(child, (error) => {
-        this.#spawnFailed(spawnErrorText(error, this.config));
-        if (stdinFd !== undefined) this.#socket?.release();
-      });
+      onSpawnRefused(child, (error) => this.#spawnFailedWithout(stdinFd, spawnErrorText(error, this.config)));
       return;
     }
     this.#attach(child, stdinFd !== undefined);
@@ -471,6 +467,13 @@ export class ManagedProcess {
       'info',
       `success: ${this.name} entered RUNNING state, process has stayed up for > than ${this.config.startSecs} seconds (startsecs)`,
     );
+  }
+
+  // A spawn that failed after it took the group's FastCGI socket (`stdinFd`): the spawnerr is
+  // logged before the socket is given back (and perhaps closed), as supervisord does.
+  #spawnFailedWithout(stdinFd: number | undefined, message: string): void {
+    this.#spawnFailed(message);
+    if (stdinFd !== undefined) this.#socket?.release();
   }
 
   #spawnFailed(message: string): void {

@@ -62,8 +62,6 @@ export class OutputChannel {
   /** The resolved log path, or null for NONE. */
   readonly path: string | null;
   #file: RotatingFile | null = null;
-  // Why the log file could not be opened (EACCES, …), until it can.
-  #openError: string | null = null;
   readonly #rotation: Omit<RotatingFileOptions, 'path'>;
   // Made on first use (a tail or a subscription): a Set costs some 150 bytes per channel.
   #listeners: Set<OutputListener> | null = null;
@@ -100,24 +98,19 @@ export class OutputChannel {
     this.#syslogPrefix = options.config.syslog ? Buffer.from(`${options.processName} `) : null;
   }
 
-  #open(): void {
-    if (this.path === null) return;
-    try {
-      this.#file = new RotatingFile({ path: this.path, ...this.#rotation });
-      this.#openError = null;
-    } catch (error) {
-      this.#openError = (error as NodeJS.ErrnoException).code ?? String(error);
-    }
-  }
-
   /**
    * Opens the log file unless it is open: a spawn calls it first. Returns why it cannot be
    * (`EACCES`, …), or null once it is open (or there is none): a spawn without its log fails, as
    * supervisord's "unknown error making dispatchers".
    */
   ensureOpen(): string | null {
-    if (this.#file === null && this.path !== null) this.#open();
-    return this.#openError;
+    if (this.#file !== null || this.path === null) return null;
+    try {
+      this.#file = new RotatingFile({ path: this.path, ...this.#rotation });
+      return null;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? String(error);
+    }
   }
 
   /** Logs one chunk of child output, then hands it to the listeners. */

@@ -2,10 +2,17 @@
 // its stdin, with supervisord's lifetime (made at the first spawn, closed after the last exit).
 // Real sockets and real children: the serve-stdin fixture accepts on its stdin.
 import { mkdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { parse } from '@supctl/config';
-import { fixtureCommand, makeTempDir, type TempDir, waitFor } from '@supctl/test-utils';
+import {
+  readUntilClosed as ask,
+  fixtureCommand,
+  freePort,
+  makeTempDir,
+  type TempDir,
+  waitFor,
+} from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { FcgiSocketError, Supervisor, SupervisorError, spawnerKind } from '../src/index.ts';
 import { nativeHelper } from '../src/native-spawn.ts';
@@ -13,27 +20,6 @@ import { nativeHelper } from '../src/native-spawn.ts';
 const helper = nativeHelper() !== null;
 if (!helper) {
   console.warn('fcgi-socket tests skipped: the native helper is not built here (FastCGI sockets need it)');
-}
-
-// What a connection to `address` gets: the text until the server closes, or the error code.
-function ask(address: string | { port: number; host: string }): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = typeof address === 'string' ? connect(address) : connect(address.port, address.host);
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('end', () => resolve(text));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
-
-// A TCP port nothing listens on right now (the kernel's pick, released again).
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function occupy(port = 0): Promise<Server> {
@@ -123,8 +109,7 @@ autorestart = true
     await using _ = supervisor;
     await supervisor.start();
     const api = supervisor.getProcess('api');
-    const address = { host: '127.0.0.1', port };
-    await waitFor(async () => (await ask(address)) === `pid ${api.pid}\n`, {
+    await waitFor(async () => (await ask(port)) === `pid ${api.pid}\n`, {
       what: 'an answer',
       timeoutMs: 10_000,
     });
@@ -134,7 +119,7 @@ autorestart = true
     const closings = lines.filter((l) => l.includes('Closing socket')).length;
     process.kill(before, 'SIGKILL');
     await waitFor(() => api.pid !== 0 && api.pid !== before, { what: 'a new child' });
-    expect(await ask(address)).toBe(`pid ${api.pid}\n`);
+    expect(await ask(port)).toBe(`pid ${api.pid}\n`);
     // The same socket (inode), never closed in between.
     expect(stdinOf(api.pid)).toBe(socket);
     expect(lines.filter((l) => l.includes('Closing socket'))).toHaveLength(closings);

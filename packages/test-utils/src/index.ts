@@ -3,6 +3,7 @@ export type { FixtureName } from './fixtures.ts';
 export { FIXTURES, fixtureCommand, shellQuote } from './fixtures.ts';
 export type { PidTracker } from './pids.ts';
 export { isPidAlive, processesInGroups, reapLeaks, trackPids } from './pids.ts';
+export { freePort, readUntilClosed } from './sockets.ts';
 export type { TempDir } from './temp-dir.ts';
 export { makeTempDir } from './temp-dir.ts';
 export type { WaitForOptions } from './wait-for.ts';
