@@ -1,27 +1,15 @@
 // The web dashboard served by the real supd, in a real browser (Debian's Chromium via
 // playwright-core): real processes, real state changes, a real log line.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@supctl/rpc';
-import { hasChromium, launchChromium, makeTempDir } from '@supctl/test-utils';
+import { freePort, hasChromium, launchChromium, makeTempDir } from '@supctl/test-utils';
 import { describe, expect, test } from 'vitest';
 import { BASE_CONF, runE2e, startSupd, waitForLog } from './helpers.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const WAIT = { timeout: 15_000 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.runIf(runE2e && hasChromium)('supd’s web dashboard in headless Chromium', () => {
   test('stop a real process and see it change without reload; tail sees a line the process just printed', async () => {
